@@ -1,0 +1,84 @@
+// Query matching through mingo, with the few places where mingo and MongoDB
+// disagree patched here (BSON `$type` names such as 'objectId').
+import { Context } from 'mingo';
+import { Query } from 'mingo/query';
+import { Aggregator } from 'mingo/aggregator';
+import * as queryOperators from 'mingo/operators/query';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import * as projectionOperators from 'mingo/operators/projection';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as windowOperators from 'mingo/operators/window';
+import { Binary, Decimal128, Long, ObjectId, Timestamp, BSONRegExp, MinKey, MaxKey } from 'bson';
+import { ErrorCodes, MongoCommandError } from './errors.js';
+import { getPath } from './values.js';
+
+type Doc = Record<string, unknown>;
+
+const TYPE_ALIASES: Record<string, string> = {
+  1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 6: 'undefined', 7: 'objectId', 8: 'bool',
+  9: 'date', 10: 'null', 11: 'regex', 13: 'javascript', 16: 'int', 17: 'timestamp', 18: 'long', 19: 'decimal',
+  '-1': 'minKey', 127: 'maxKey',
+};
+
+/** The BSON type name MongoDB reports for a value. */
+export function bsonTypeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) <= 0x7fffffff ? 'int' : 'double';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (v instanceof ObjectId) return 'objectId';
+  if (v instanceof Long) return 'long';
+  if (v instanceof Decimal128) return 'decimal';
+  if (v instanceof Binary || v instanceof Uint8Array) return 'binData';
+  if (v instanceof Timestamp) return 'timestamp';
+  if (v instanceof RegExp || v instanceof BSONRegExp) return 'regex';
+  if (v instanceof MinKey) return 'minKey';
+  if (v instanceof MaxKey) return 'maxKey';
+  return 'object';
+}
+
+function typeMatches(v: unknown, wanted: unknown): boolean {
+  const name = typeof wanted === 'number' ? TYPE_ALIASES[String(wanted)] : String(wanted);
+  const actual = bsonTypeName(v);
+  if (name === 'number') return ['int', 'double', 'long', 'decimal'].includes(actual);
+  return actual === name;
+}
+
+function typeOperator(selector: string, value: unknown): (doc: Doc) => boolean {
+  const wanted = Array.isArray(value) ? value : [value];
+  return (doc) => {
+    const v = getPath(doc, selector);
+    if (v === undefined) return false;
+    const candidates = Array.isArray(v) ? [v, ...v] : [v];
+    return candidates.some((c) => wanted.some((w) => typeMatches(c, w)));
+  };
+}
+
+// mingo's Context.from lets the first context win, so build one full context
+// with our operators in place rather than layering on top of mingo's default.
+export const MATCH_OPTIONS = {
+  context: Context.init({
+    query: { ...queryOperators, $type: typeOperator as never },
+    expression: expressionOperators as never,
+    pipeline: pipelineOperators as never,
+    projection: projectionOperators as never,
+    accumulator: accumulatorOperators as never,
+    window: windowOperators as never,
+  }),
+  idKey: '_id',
+};
+
+export { Query, Aggregator };
+
+/** Compiles a filter, turning mingo's parse errors into MongoDB's BadValue. */
+export function compileFilter(filter: Doc | undefined): Query {
+  try {
+    return new Query(filter ?? {}, MATCH_OPTIONS);
+  } catch (err) {
+    throw new MongoCommandError(ErrorCodes.BadValue, (err as Error).message.replace(/^.*?(unknown operator)/i, '$1'));
+  }
+}
