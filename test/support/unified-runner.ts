@@ -34,6 +34,8 @@ export function crudSpecDirectory(): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
+const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
+
 export interface LoadedSpec {
   /** File name, e.g. "find.json". */
   file: string;
@@ -65,7 +67,7 @@ export interface RunnerOptions {
   uri: string;
   /** Client used for setup and for reading `outcome` (the format's "internal client"). */
   internalClient: MongoClient;
-  /** Maps a database name of the spec file to the name used on the server. */
+  /** Maps a database name of the spec file to the name used on the server (not applied to admin, config, local). */
   databaseName(specName: string): string;
   clientOptions?: MongoClientOptions;
 }
@@ -79,8 +81,8 @@ export class UnifiedRunner {
     for (const data of spec.initialData ?? []) await this.seed(data);
     const entities = new EntityMap();
     try {
-      const { uri, clientOptions, databaseName } = this.options;
-      await entities.create(spec.createEntities ?? [], { uri, clientOptions, databaseName });
+      const { uri, clientOptions } = this.options;
+      await entities.create(spec.createEntities ?? [], { uri, clientOptions, databaseName: (n) => this.databaseName(n) });
       for (const [i, op] of test.operations.entries()) await this.runOperation(op, i, entities);
     } finally {
       await entities.close();
@@ -88,13 +90,26 @@ export class UnifiedRunner {
     for (const data of test.outcome ?? []) await this.checkOutcome(data);
   }
 
-  /** Drops every database the file names (entities, initial data, outcomes). */
+  /**
+   * Drops every database the file names (entities, initial data, outcomes);
+   * in a system database (admin, config, local) only the file's collections.
+   */
   async dropDatabases(spec: UnifiedSpecFile): Promise<void> {
-    for (const name of databaseNames(spec)) await this.db(name).dropDatabase();
+    for (const name of databaseNames(spec)) {
+      if (!SYSTEM_DATABASES.has(name)) await this.db(name).dropDatabase();
+    }
+    for (const data of [...(spec.initialData ?? []), ...spec.tests.flatMap((t) => t.outcome ?? [])]) {
+      if (SYSTEM_DATABASES.has(data.databaseName)) await this.db(data.databaseName).dropCollection(data.collectionName);
+    }
+  }
+
+  /** The server-side name of a database named in the file (system databases keep their names). */
+  databaseName(specName: string): string {
+    return SYSTEM_DATABASES.has(specName) ? specName : this.options.databaseName(specName);
   }
 
   private db(specName: string) {
-    return this.options.internalClient.db(this.options.databaseName(specName));
+    return this.options.internalClient.db(this.databaseName(specName));
   }
 
   private async seed(data: CollectionData): Promise<void> {

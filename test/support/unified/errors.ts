@@ -68,9 +68,8 @@ function messages(err: unknown): string[] {
 
 function codes(err: unknown): number[] {
   const e = err as Doc;
-  return [e?.code, e?.errorResponse?.code, e?.writeConcernError?.code, ...writeErrors(err).map((w) => w.code)].filter(
-    (c): c is number => typeof c === 'number',
-  );
+  const all = [e?.code, e?.errorResponse?.code, e?.writeConcernError?.code, ...writeErrors(err).map((w) => w.code)];
+  return [...new Set(all.filter((c): c is number => typeof c === 'number'))];
 }
 
 function codeNames(err: unknown): string[] {

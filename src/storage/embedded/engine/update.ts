@@ -16,10 +16,12 @@ import {
   filterIdentifiers,
   formatElement,
   formatValue,
+  getField,
   isDocument,
   isPositional,
   modifyPath,
   readExact,
+  setField,
   splitUpdatePath,
 } from './update-paths.js';
 
@@ -104,10 +106,10 @@ export function upsertSeed(filter: Doc): Doc {
     seen.push(parts);
     let cur = seed;
     for (const p of parts.slice(0, -1)) {
-      if (!isDocument(cur[p])) cur[p] = {};
+      if (!isDocument(getField(cur, p))) setField(cur, p, {});
       cur = cur[p] as Doc;
     }
-    cur[parts[parts.length - 1]] = cloneValue(value);
+    setField(cur, parts[parts.length - 1], cloneValue(value));
   };
   const visit = (q: Doc): void => {
     for (const [key, value] of Object.entries(q)) {
@@ -259,7 +261,7 @@ function pinNow(v: unknown, now: Date): unknown {
   if (Array.isArray(v)) return v.map((x) => pinNow(x, now));
   if (!isDocument(v)) return v;
   const out: Doc = {};
-  for (const [k, x] of Object.entries(v)) out[k] = k === '$literal' ? x : pinNow(x, now);
+  for (const [k, x] of Object.entries(v)) setField(out, k, k === '$literal' ? x : pinNow(x, now));
   return out;
 }
 
@@ -290,6 +292,6 @@ function withOriginalId(doc: Doc, content: Doc): Doc {
   } else if (content._id !== undefined) {
     out._id = cloneValue(content._id);
   }
-  for (const [k, v] of Object.entries(content)) if (k !== '_id') out[k] = cloneValue(v);
+  for (const [k, v] of Object.entries(content)) if (k !== '_id') setField(out, k, cloneValue(v));
   return out;
 }

@@ -130,10 +130,10 @@ describe('$min and $max', () => {
 });
 
 describe('$rename', () => {
-  it('moves a field to the end, including into nested documents', () => {
+  it('moves a field to the end (targets in field-name order), including into nested documents', () => {
     const out = up({ _id: 1, a: 1, b: 2, n: { x: 1 } }, { $rename: { a: 'z', 'n.x': 'm.y' } });
-    expect(out).toStrictEqual({ _id: 1, b: 2, n: {}, z: 1, m: { y: 1 } });
-    expect(Object.keys(out)).toEqual(['_id', 'b', 'n', 'z', 'm']);
+    expect(out).toStrictEqual({ _id: 1, b: 2, n: {}, m: { y: 1 }, z: 1 });
+    expect(Object.keys(out)).toEqual(['_id', 'b', 'n', 'm', 'z']);
   });
 
   it('overwrites an existing target and ignores a missing source', () => {

@@ -1,0 +1,51 @@
+// Environment configuration, validated once at start-up. A bad value stops
+// the process with one line that names the variable and says what is wrong.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z.string().trim().min(1).optional();
+
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  POLICY_FILE: optionalText,
+  ORG_FILE: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: z.string().url().optional(),
+  MICROSOFT_APP_ID: optionalText,
+  MICROSOFT_APP_PASSWORD: optionalText,
+  MICROSOFT_APP_TENANT_ID: optionalText,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  FEISHU_APP_ID: optionalText,
+  FEISHU_APP_SECRET: optionalText,
+  FEISHU_VERIFICATION_TOKEN: optionalText,
+  FEISHU_ENCRYPT_KEY: optionalText,
+  FEISHU_DOMAIN: z.string().url().optional(),
+  CONSOLE_ENABLED: z.enum(['true', 'false']).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; empty strings count as unset (as in most .env files). */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue.path[0] ?? 'environment');
+  const shown = name in cleaned && !/SECRET|PASSWORD|TOKEN|KEY/.test(name) ? ` (got '${cleaned[name]}')` : '';
+  throw new ConfigError(`Invalid ${name}${shown}: ${issue.message}`);
+}
