@@ -11,10 +11,6 @@ export interface KnownGap {
 }
 
 export const KNOWN_GAPS: KnownGap[] = [
-  { file: 'bulkWrite-replaceOne-sort.json', test: 'BulkWrite replaceOne with sort option unsupported (server-side error)', reason: 'server says 7.0 but accepts and applies updates[].sort (an 8.0 field) instead of rejecting it' },
-  { file: 'bulkWrite-updateOne-sort.json', test: 'BulkWrite updateOne with sort option unsupported (server-side error)', reason: 'server says 7.0 but accepts and applies updates[].sort (an 8.0 field) instead of rejecting it' },
-  { file: 'replaceOne-sort.json', test: 'replaceOne with sort option unsupported (server-side error)', reason: 'server says 7.0 but accepts and applies updates[].sort (an 8.0 field) instead of rejecting it' },
-  { file: 'updateOne-sort.json', test: 'updateOne with sort option unsupported (server-side error)', reason: 'server says 7.0 but accepts and applies updates[].sort (an 8.0 field) instead of rejecting it' },
   { file: 'db-aggregate.json', test: 'Aggregate with $listLocalSessions', reason: 'database-level aggregate ({aggregate: 1}) with $listLocalSessions is refused (InvalidNamespace)' },
   { file: 'db-aggregate.json', test: 'Aggregate with $listLocalSessions and allowDiskUse', reason: 'database-level aggregate ({aggregate: 1}) with $listLocalSessions is refused (InvalidNamespace)' },
   { file: 'estimatedDocumentCount.json', test: 'estimatedDocumentCount works correctly on views', reason: 'views are not supported: create with viewOn fails (CommandNotSupported)' },

@@ -40,7 +40,7 @@ beforeEach(() => {
   succeeded = [];
 });
 
-const named = (events: { commandName: string }[], name: string) => events.filter((e) => e.commandName === name);
+const named = <E extends { commandName: string }>(events: E[], name: string): E[] => events.filter((e) => e.commandName === name);
 /** Cursor ids come back as number or Long depending on magnitude; commands need a Long. */
 const asLong = (v: unknown): Long => (v instanceof Long ? v : Long.fromNumber(Number(v)));
 const isZero = (v: unknown): boolean => asLong(v).isZero();

@@ -6,6 +6,7 @@ import { ErrorCodes, fail, MongoCommandError } from '../engine/errors.js';
 import { isPlainObject } from '../engine/values.js';
 import type { CommandContext, CommandTable, Doc } from './context.js';
 import { rejectTransactions } from './crud.js';
+import { checkCommandFields } from './options.js';
 
 const UNSUPPORTED: Record<string, string> = {
   $out: '$out is not supported by the embedded server',
@@ -31,6 +32,7 @@ function aggregate(ctx: CommandContext, cmd: Doc): Doc {
     if (UNSUPPORTED[name]) fail(ErrorCodes.CommandNotSupported, UNSUPPORTED[name]);
   }
   const collName = typeof cmd.aggregate === 'string' ? cmd.aggregate : undefined;
+  checkCommandFields('aggregate', cmd, collName ? ctx.catalog.collection(ctx.db, collName) : undefined);
   if (!collName && cmd.aggregate !== 1) fail(ErrorCodes.InvalidNamespace, "aggregate needs a collection name or 1 for a database-level pipeline");
 
   let rest = pipeline;

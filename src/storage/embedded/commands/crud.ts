@@ -4,6 +4,7 @@ import { MongoCommandError, ErrorCodes, fail } from '../engine/errors.js';
 import { runDelete, runUpdate, type UpdateStatement } from '../engine/writes.js';
 import type { CommandContext, CommandTable, Doc } from './context.js';
 import { targetCollection } from './context.js';
+import { checkCommandFields } from './options.js';
 
 interface WriteError {
   index: number;
@@ -47,6 +48,7 @@ function insert(ctx: CommandContext, cmd: Doc): Doc {
   rejectTransactions(cmd);
   const name = targetCollection(cmd, 'insert');
   const docs = statements(cmd, 'documents');
+  checkCommandFields('insert', cmd, ctx.catalog.collection(ctx.db, name));
   const coll = ctx.catalog.ensureCollection(ctx.db, name);
   let n = 0;
   const errors = eachStatement(docs, cmd.ordered !== false, (doc) => {
@@ -60,6 +62,7 @@ function update(ctx: CommandContext, cmd: Doc): Doc {
   rejectTransactions(cmd);
   const name = targetCollection(cmd, 'update');
   const list = statements(cmd, 'updates');
+  checkCommandFields('update', cmd, ctx.catalog.collection(ctx.db, name));
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
@@ -83,6 +86,7 @@ function remove(ctx: CommandContext, cmd: Doc): Doc {
   rejectTransactions(cmd);
   const name = targetCollection(cmd, 'delete');
   const list = statements(cmd, 'deletes');
+  checkCommandFields('delete', cmd, ctx.catalog.collection(ctx.db, name));
   const coll = ctx.catalog.collection(ctx.db, name);
   let n = 0;
   const errors = eachStatement(list, cmd.ordered !== false, (statement) => {

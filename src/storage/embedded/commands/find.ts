@@ -6,10 +6,12 @@ import { ErrorCodes, fail } from '../engine/errors.js';
 import type { CommandContext, CommandTable, Doc } from './context.js';
 import { optionalDoc, optionalInt, targetCollection } from './context.js';
 import { rejectTransactions } from './crud.js';
+import { checkCommandFields } from './options.js';
 
 function find(ctx: CommandContext, cmd: Doc): Doc {
   rejectTransactions(cmd);
   const name = targetCollection(cmd, 'find');
+  checkCommandFields('find', cmd, ctx.catalog.collection(ctx.db, name));
   const limit = optionalInt(cmd, 'limit');
   const batchSize = optionalInt(cmd, 'batchSize');
   if (batchSize !== undefined && batchSize < 0) fail(ErrorCodes.BadValue, `BatchSize value must be non-negative, but received: ${batchSize}`);
@@ -41,12 +43,14 @@ function killCursors(ctx: CommandContext, cmd: Doc): Doc {
 
 function count(ctx: CommandContext, cmd: Doc): Doc {
   const name = targetCollection(cmd, 'count');
+  checkCommandFields('count', cmd, ctx.catalog.collection(ctx.db, name));
   const n = countMatches(ctx.catalog.collection(ctx.db, name), optionalDoc(cmd, 'query'), optionalInt(cmd, 'skip') ?? 0, Math.abs(optionalInt(cmd, 'limit') ?? 0));
   return { n, ok: 1 };
 }
 
 function distinct(ctx: CommandContext, cmd: Doc): Doc {
   const name = targetCollection(cmd, 'distinct');
+  checkCommandFields('distinct', cmd, ctx.catalog.collection(ctx.db, name));
   if (typeof cmd.key !== 'string') fail(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is the wrong type, expected type 'string'");
   const coll = ctx.catalog.collection(ctx.db, name);
   const seen = new Map<string, unknown>();
@@ -64,6 +68,7 @@ function findAndModify(ctx: CommandContext, cmd: Doc): Doc {
   rejectTransactions(cmd);
   const name = typeof cmd.findAndModify === 'string' ? cmd.findAndModify : targetCollection(cmd, 'findandmodify');
   const upsert = cmd.upsert === true;
+  checkCommandFields('findAndModify', cmd, ctx.catalog.collection(ctx.db, name));
   const existing = ctx.catalog.collection(ctx.db, name);
   const coll = existing ?? (upsert ? ctx.catalog.ensureCollection(ctx.db, name) : undefined);
   if (!coll) {

@@ -11,11 +11,9 @@ import {
   formatValue,
   idForMessage,
   isDocument,
-  isValueOperatorObject,
-  queryMatcher,
-  wrappedMatcher,
   type LeafResult,
 } from './update-paths.js';
+import { isValueOperatorObject, queryMatcher, wrappedMatcher } from './update-positional.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,7 +1,6 @@
-// Path handling for update operators: parsing dotted update paths, expanding
-// positional parts ($, $[], $[id]) to concrete paths, and creating/removing
-// fields the way MongoDB's update tree does. Also the value formatting used in
-// MongoDB-style error messages.
+// Path handling for update operators: parsing dotted update paths, conflict
+// detection, and creating/removing fields the way MongoDB's update tree does.
+// Also the value formatting used in MongoDB-style error messages.
 import { ErrorCodes, fail } from './errors.js';
 
 type Obj = Record<string, unknown>;

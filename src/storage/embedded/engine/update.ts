@@ -11,8 +11,6 @@ import {
   bsonTypeName,
   cloneValue,
   compareUpdatePaths,
-  compileArrayFilters,
-  expandPath,
   filterIdentifiers,
   formatElement,
   formatValue,
@@ -24,6 +22,7 @@ import {
   setField,
   splitUpdatePath,
 } from './update-paths.js';
+import { compileArrayFilters, expandPath } from './update-positional.js';
 
 export type Doc = Record<string, unknown>;
 

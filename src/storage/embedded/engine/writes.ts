@@ -28,10 +28,7 @@ function computeNext(doc: Doc, statement: UpdateStatement, isInsert: boolean, no
     if (statement.multi) fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
     return applyReplacement(doc, statement.u as Doc);
   }
-  const next = applyUpdate(doc, statement.u, { arrayFilters: statement.arrayFilters, isInsert, now, query: statement.q });
-  if (!isInsert && doc._id !== undefined && next._id !== undefined && !documentsEqual({ _id: doc._id }, { _id: next._id }))
-    fail(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
-  return next;
+  return applyUpdate(doc, statement.u, { arrayFilters: statement.arrayFilters, isInsert, now, query: statement.q });
 }
 
 function checkStatement(statement: UpdateStatement): void {
@@ -69,8 +66,7 @@ export function upsertDocument(statement: UpdateStatement, now: Date): Doc {
   const kind = classifyUpdate(statement.u);
   const seed = upsertSeed(statement.q);
   if (kind === 'replacement') {
-    const replacement = statement.u as Doc;
-    return withId({ ...(seed._id !== undefined ? { _id: seed._id } : {}), ...replacement });
+    return withId(applyReplacement(seed._id !== undefined ? { _id: seed._id } : {}, statement.u as Doc));
   }
   return withId(applyUpdate(seed, statement.u, { arrayFilters: statement.arrayFilters, isInsert: true, now, query: statement.q }));
 }

@@ -24,13 +24,15 @@
 // While a batch is in flight the next one keeps filling up.
 import fs from 'node:fs';
 import path from 'node:path';
-import { closeFd, encodeFrame, fdatasync, fsyncDir, writeAll } from './record-file.js';
+import { closeFd, encodeFrame, fsyncDir } from './record-file.js';
 import { recordBody, type JournalRecord, type SnapshotCollection } from './records.js';
 import { acquireLock, releaseLock, type DirLock } from './lock.js';
 import { JOURNAL_RE, SNAPSHOT_RE, createLogSync, recover, snapshotName, type LogFile } from './recovery.js';
 import { writeSnapshotSync } from './snapshot.js';
+import { LogWriter, type JournalStats } from './log-writer.js';
 
 export type { JournalRecord, SnapshotCollection } from './records.js';
+export type { JournalStats } from './log-writer.js';
 
 export interface JournalOptions {
   /** Log size after which needsCompaction turns true (default 64 MiB). */
@@ -39,47 +41,7 @@ export interface JournalOptions {
   fsync?: boolean;
 }
 
-export interface JournalStats {
-  /** write() calls issued for journal batches. */
-  writes: number;
-  /** fdatasync() calls for journal batches. */
-  syncs: number;
-  batches: number;
-  records: number;
-  bytes: number;
-  compactions: number;
-}
-
 const DEFAULT_COMPACT_AT = 64 * 1024 * 1024;
-const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
-
-interface Batch {
-  log: LogFile;
-  parts: Buffer[];
-  bytes: number;
-  records: number;
-  promise: Promise<void>;
-  /** Settles (never rejects) once the batch is finished either way. */
-  settled: Promise<void>;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
-/** Groups buffers into as few writes of at most WRITE_CHUNK_BYTES as possible. */
-function* writeChunks(parts: Buffer[]): Generator<Buffer> {
-  let group: Buffer[] = [];
-  let size = 0;
-  for (const p of parts) {
-    if (size > 0 && size + p.length > WRITE_CHUNK_BYTES) {
-      yield group.length === 1 ? group[0] : Buffer.concat(group, size);
-      group = [];
-      size = 0;
-    }
-    group.push(p);
-    size += p.length;
-  }
-  if (size > 0) yield group.length === 1 ? group[0] : Buffer.concat(group, size);
-}
 
 export class Journal {
   readonly stats: JournalStats = { writes: 0, syncs: 0, batches: 0, records: 0, bytes: 0, compactions: 0 };
@@ -91,11 +53,7 @@ export class Journal {
   private gen: number;
   private logBytes: number;
   private forceCompaction: boolean;
-  private readonly queue: Batch[] = [];
-  private lastBatch: Batch | null = null;
-  private writing = false;
-  private scheduled = false;
-  private failure: Error | null = null;
+  private readonly writer: LogWriter;
   private closing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
 
@@ -107,6 +65,7 @@ export class Journal {
   ) {
     this.compactAtBytes = options.compactAtBytes ?? DEFAULT_COMPACT_AT;
     this.fsync = options.fsync ?? true;
+    this.writer = new LogWriter(dir, this.fsync, this.stats);
     this.active = recovered.active;
     this.gen = recovered.gen;
     this.logBytes = recovered.logBytes;
@@ -142,7 +101,7 @@ export class Journal {
    */
   append(records: JournalRecord[]): Promise<void> {
     if (this.closing) return Promise.reject(new Error('journal is closed'));
-    if (this.failure) return Promise.reject(this.failedError());
+    if (this.writer.failure) return Promise.reject(this.writer.failedError());
     const parts: Buffer[] = [];
     let bytes = 0;
     try {
@@ -154,22 +113,13 @@ export class Journal {
     } catch (err) {
       return Promise.reject(err);
     }
-    let batch = this.queue.length > 0 ? this.queue[this.queue.length - 1] : undefined;
-    if (!batch || batch.log !== this.active) {
-      batch = this.newBatch();
-      this.queue.push(batch);
-      this.schedule();
-    }
-    for (const p of parts) batch.parts.push(p);
-    batch.bytes += bytes;
-    batch.records += records.length;
     this.logBytes += bytes;
-    return batch.promise;
+    return this.writer.enqueue(this.active, parts, bytes, records.length);
   }
 
   /** True when the log since the last snapshot is past compactAtBytes (or recovery found several generations). */
   get needsCompaction(): boolean {
-    if (this.closing || this.failure || this.compacting) return false;
+    if (this.closing || this.writer.failure || this.compacting) return false;
     return this.forceCompaction || this.logBytes > this.compactAtBytes;
   }
 
@@ -178,12 +128,16 @@ export class Journal {
    * `source()` is called and fully iterated synchronously inside this call,
    * which makes it a consistent cut: records appended before the call are
    * covered by the snapshot, records appended after it go to the next
-   * generation. While a compaction is running, further calls return it.
+   * generation. That serialisation blocks the event loop (about 3 µs per
+   * small document, ~0.3 s per 100k); fsync, rename and clean-up are async,
+   * and appends made meanwhile stay durable and ordered. While a compaction
+   * is running, further calls return it. If a write from before the cut
+   * fails, the snapshot is abandoned (the older generations stay in charge).
    */
   compact(source: () => Iterable<SnapshotCollection>): Promise<void> {
     if (this.compacting) return this.compacting;
     if (this.closing) return Promise.reject(new Error('journal is closed'));
-    if (this.failure) return Promise.reject(this.failedError());
+    if (this.writer.failure) return Promise.reject(this.writer.failedError());
     let done: Promise<void>;
     try {
       done = this.startCompaction(source);
@@ -201,96 +155,12 @@ export class Journal {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.compacting?.catch(() => undefined);
-      await this.lastBatch?.settled;
+      await this.writer.drained();
       for (const log of [...this.retiring, this.active]) await closeFd(log.fd);
       this.retiring = [];
       releaseLock(this.lock);
     })();
     return this.closing;
-  }
-
-  private failedError(): Error {
-    return new Error(`journal is unusable after a failed fsync: ${this.failure?.message}`, { cause: this.failure });
-  }
-
-  private newBatch(): Batch {
-    let resolve!: () => void;
-    let reject!: (err: Error) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const batch: Batch = { log: this.active, parts: [], bytes: 0, records: 0, promise, settled: promise.catch(() => undefined), resolve, reject };
-    this.lastBatch = batch;
-    return batch;
-  }
-
-  private schedule(): void {
-    if (this.writing || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.pump();
-    });
-  }
-
-  private async pump(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) await this.writeBatch(batch);
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async writeBatch(batch: Batch): Promise<void> {
-    const log = batch.log;
-    if (this.failure) {
-      this.logBytes -= batch.bytes;
-      batch.reject(this.failedError());
-      return;
-    }
-    let pos = log.size;
-    try {
-      if (batch.bytes > 0) {
-        for (const chunk of writeChunks(batch.parts)) {
-          this.stats.writes++;
-          await writeAll(log.fd, chunk, pos);
-          pos += chunk.length;
-        }
-        if (this.fsync) {
-          try {
-            this.stats.syncs++;
-            await fdatasync(log.fd);
-            if (!log.dirSynced) await fsyncDir(this.dir);
-            log.dirSynced = true;
-          } catch (err) {
-            // After a failed fsync the page cache state is unknown: stop accepting writes.
-            this.failure = err as Error;
-            throw err;
-          }
-        }
-        log.size = pos;
-      }
-      this.stats.batches++;
-      this.stats.records += batch.records;
-      this.stats.bytes += batch.bytes;
-      batch.parts = [];
-      batch.resolve();
-    } catch (err) {
-      log.failedWrites++;
-      this.logBytes -= batch.bytes;
-      if (!this.failure) {
-        // Cut the partial write off so that later records stay reachable on replay.
-        try {
-          fs.ftruncateSync(log.fd, log.size);
-        } catch (truncErr) {
-          this.failure = truncErr as Error;
-        }
-      }
-      batch.reject(new Error(`journal write failed: ${(err as Error).message}`, { cause: err }));
-    }
   }
 
   private startCompaction(source: () => Iterable<SnapshotCollection>): Promise<void> {
@@ -316,7 +186,7 @@ export class Journal {
     this.logBytes = next.size;
     const forcedBefore = this.forceCompaction;
     this.forceCompaction = false;
-    const barrier = this.lastBatch?.settled;
+    const barrier = this.writer.drained();
     return this.finishCompaction(gen, fd, tmp, old, failedBefore, barrier).catch((err: unknown) => {
       this.logBytes += logBytesBefore;
       this.forceCompaction ||= forcedBefore;
@@ -330,7 +200,7 @@ export class Journal {
     tmp: string,
     old: LogFile[],
     failedBefore: number,
-    barrier: Promise<void> | undefined,
+    barrier: Promise<void>,
   ): Promise<void> {
     let fdOpen = true;
     try {
@@ -340,7 +210,7 @@ export class Journal {
       // Everything appended before the cut must have settled: if any of it
       // failed, the engine rolled it back, but the snapshot still has it.
       await barrier;
-      if (old.reduce((n, l) => n + l.failedWrites, 0) !== failedBefore || this.failure) {
+      if (old.reduce((n, l) => n + l.failedWrites, 0) !== failedBefore || this.writer.failure) {
         throw new Error('compaction abandoned: a journal write from before the snapshot failed');
       }
       await fs.promises.rename(tmp, path.join(this.dir, snapshotName(gen)));
