@@ -19,13 +19,15 @@ let client: MongoClient;
 let db: Db;
 let big: Collection<any>;
 let started: CommandStartedEvent[] = [];
-let succeeded: CommandSucceededEvent[] = [];
+/** `reply` is typed `unknown` by the driver; these tests read cursor fields from it. */
+type Succeeded = CommandSucceededEvent & { reply: any };
+let succeeded: Succeeded[] = [];
 
 beforeAll(async () => {
   tdb = await startTestDatabase('cur');
   client = await connectClient(tdb.uri, { monitorCommands: true });
   client.on('commandStarted', (e) => started.push(e));
-  client.on('commandSucceeded', (e) => succeeded.push(e));
+  client.on('commandSucceeded', (e) => succeeded.push(e as Succeeded));
   db = client.db(tdb.dbName);
   big = db.collection('big');
   const docs = Array.from({ length: TOTAL }, (_, i) => ({ _id: i, n: i % 10, pad: 'x'.repeat(100) }));

@@ -49,6 +49,7 @@ function aggregate(ctx: CommandContext, cmd: Doc): Doc {
     fail(ErrorCodes.InvalidNamespace, `{aggregate: 1} is not valid for '${stageName(rest[0])}'; a collection name is required.`);
   }
 
+  rest = rest.flatMap(rewriteCount);
   let output: Doc[];
   try {
     output = rest.length
@@ -59,11 +60,32 @@ function aggregate(ctx: CommandContext, cmd: Doc): Doc {
         }).run(input) as Doc[])
       : input;
   } catch (err) {
-    if (err instanceof MongoCommandError) throw err;
-    throw new MongoCommandError(ErrorCodes.BadValue, `PlanExecutor error during aggregation :: caused by :: ${(err as Error).message}`);
+    throw translateMingoError(err);
   }
   const batchSize = (cmd.cursor as Doc | undefined)?.batchSize as number | undefined;
   return { cursor: ctx.cursors.open(`${ctx.db}.${collName ?? '$cmd.aggregate'}`, output, batchSize), ok: 1 };
+}
+
+/** MongoDB's $count is $group + $project, which yields nothing (not a zero count) on empty input. */
+function rewriteCount(stage: Doc): Doc[] {
+  if (stageName(stage) === '$count' && typeof stage.$count === 'string') {
+    return [{ $group: { _id: null, [stage.$count]: { $sum: 1 } } }, { $project: { _id: 0 } }];
+  }
+  if (stageName(stage) === '$facet' && isPlainObject(stage.$facet)) {
+    const facets = Object.fromEntries(Object.entries(stage.$facet).map(([k, p]) => [k, Array.isArray(p) ? (p as Doc[]).flatMap(rewriteCount) : p]));
+    return [{ $facet: facets }];
+  }
+  return [stage];
+}
+
+function translateMingoError(err: unknown): MongoCommandError {
+  if (err instanceof MongoCommandError) return err;
+  const message = (err as Error)?.message ?? String(err);
+  const stage = /unregistered pipeline operator (\$\w+)/.exec(message);
+  if (stage) return new MongoCommandError(ErrorCodes.UnrecognizedPipelineStage, `Unrecognized pipeline stage name: '${stage[1]}'`);
+  const expr = /(?:accumulator|operator|expression) '?(\$\w+)'? is not registered|unregistered (?:expression|accumulator) operator (\$\w+)/.exec(message);
+  if (expr) return new MongoCommandError(ErrorCodes.InvalidPipelineOperator, `Unrecognized expression '${expr[1] ?? expr[2]}'`);
+  return new MongoCommandError(ErrorCodes.BadValue, `PlanExecutor error during aggregation :: caused by :: ${message}`);
 }
 
 export const aggregateCommands: CommandTable = { aggregate };

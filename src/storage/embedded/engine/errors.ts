@@ -25,6 +25,7 @@ export const ErrorCodes = {
   EmptyFieldName: 56,
   InvalidPipelineOperator: 168,
   UnknownField: 40415,
+  UnrecognizedPipelineStage: 40324,
   DuplicateKey: 11000,
   ChangeStreamNotSupported: 40573,
   Unauthorized: 13,

@@ -131,6 +131,7 @@ export class Index {
   /** The spec as listIndexes reports it. */
   describe(): Doc {
     const out: Doc = { v: 2, key: { ...this.spec.key }, name: this.spec.name };
+    if (this.spec.name === '_id_') return out;
     for (const [k, v] of Object.entries(this.spec)) if (!['key', 'name', 'v', 'hidden', 'ns'].includes(k) && v !== undefined) out[k] = v;
     return out;
   }

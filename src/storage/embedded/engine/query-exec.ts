@@ -96,7 +96,11 @@ function* mergeSorted(sources: Iterator<Match>[], compare: (a: unknown, b: unkno
 
 /** find semantics: filter, sort, skip, limit (0 = none), projection. */
 export function findDocuments(coll: Collection | undefined, req: FindRequest): Doc[] {
-  if (!coll) return [];
+  if (!coll) {
+    // A bad filter is an error even when there is nothing to match.
+    compileFilter(req.filter);
+    return [];
+  }
   const sort = parseSort(req.sort);
   const skip = Math.max(0, req.skip ?? 0);
   const limit = Math.abs(req.limit ?? 0);
@@ -114,7 +118,10 @@ export function findDocuments(coll: Collection | undefined, req: FindRequest): D
 }
 
 export function countMatches(coll: Collection | undefined, filter: Doc | undefined, skip = 0, limit = 0): number {
-  if (!coll) return 0;
+  if (!coll) {
+    compileFilter(filter);
+    return 0;
+  }
   if (!filter || Object.keys(filter).length === 0) return Math.max(0, Math.min(coll.count - skip, limit || Infinity));
   let n = 0;
   for (const _match of matchingRecords(coll, filter, undefined, limit ? skip + limit : undefined)) {
@@ -126,7 +133,10 @@ export function countMatches(coll: Collection | undefined, filter: Doc | undefin
 
 export function project(docs: Doc[], projection: Doc, filter?: Doc): Doc[] {
   try {
-    return new Query(filter ?? {}, MATCH_OPTIONS).find(docs, projection).all() as Doc[];
+    // The filter matters only to positional projections (`a.$`); re-checking it otherwise would drop
+    // documents an update just changed (findAndModify returning the new version).
+    const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
+    return new Query(positional ? (filter ?? {}) : {}, MATCH_OPTIONS).find(docs, projection).all() as Doc[];
   } catch (err) {
     if (err instanceof MongoCommandError) throw err;
     throw new MongoCommandError(31254, `invalid projection: ${(err as Error).message}`);
