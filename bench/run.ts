@@ -43,7 +43,15 @@ async function main(): Promise<void> {
   const metrics: Metric[] = [];
   const crashes: Array<{ suite: string; error: string }> = [];
   const timings: Record<string, number> = {};
+  let current = 'bench';
+  // A rejection nobody awaited (e.g. a library write after its connection closed) counts as a crash, but the run goes on.
+  process.on('unhandledRejection', (err) => {
+    const error = (err as Error)?.stack ?? String(err);
+    crashes.push({ suite: current, error: `unhandled rejection: ${error}` });
+    console.error(`  UNHANDLED REJECTION in ${current}: ${error}`);
+  });
   for (const suite of suites) {
+    current = suite.name;
     const ts = now();
     console.log(`\n[${suite.name}]`);
     try {

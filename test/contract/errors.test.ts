@@ -95,12 +95,29 @@ describe('replica-set-only features on a standalone', () => {
           await db.collection('tx').insertOne({ a: 1 }, { session });
         }),
       );
+      // For writes the driver re-wraps code 20 as "does not support retryable writes"
+      // and keeps the server's error as originalError.
       expect(err).toBeInstanceOf(MongoServerError);
-      expect(err.code).toBe(20);
+      expect(err.originalError).toBeInstanceOf(MongoServerError);
+      expect(err.originalError.code).toBe(20);
+      expect(err.originalError.message).toBe('Transaction numbers are only allowed on a replica set member or mongos');
     } finally {
       await session.endSession();
     }
     expect(await db.collection('tx').countDocuments()).toBe(0);
+  });
+
+  itEmbeddedOnly('a read inside a transaction fails with IllegalOperation (20)', async () => {
+    const session = client.startSession();
+    try {
+      session.startTransaction();
+      const err = await rejection(db.collection('tx').findOne({}, { session }));
+      expect(err).toBeInstanceOf(MongoServerError);
+      expect(err.code).toBe(20);
+      await session.abortTransaction().catch(() => undefined);
+    } finally {
+      await session.endSession();
+    }
   });
 
   itEmbeddedOnly('change streams fail with 40573', async () => {
