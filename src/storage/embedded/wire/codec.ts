@@ -129,9 +129,8 @@ function decodeOpMsg(frame: Buffer, header: MessageHeader): OpMsgRequest {
       const size = frame.readInt32LE(offset);
       const sectionEnd = offset + size;
       if (size < 5 || sectionEnd > end) throw new ProtocolError('document sequence size exceeds message');
-      let id: string;
-      let pos: number;
-      [id, pos] = readCString(frame, offset + 4);
+      const [id, start] = readCString(frame, offset + 4);
+      let pos = start;
       const docs: Doc[] = [];
       while (pos < sectionEnd) {
         let doc: Doc;
