@@ -49,9 +49,18 @@ describe('collections', () => {
     await serverError(db.collection('no_such_coll').listIndexes().toArray(), 26);
   });
 
-  it('creating an existing collection fails with NamespaceExists (48)', async () => {
+  // Since MongoDB 7.0 `create` is idempotent when the options are identical
+  // (SERVER-60064); only differing options fail with NamespaceExists.
+  it('re-creating an existing collection with identical options succeeds', async () => {
+    await db.createCollection('exists_same');
+    await db.createCollection('exists_same');
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names.filter((n) => n === 'exists_same')).toHaveLength(1);
+  });
+
+  it('creating an existing collection with different options fails with NamespaceExists (48)', async () => {
     await db.createCollection('exists_once');
-    await serverError(db.createCollection('exists_once'), 48, 'NamespaceExists');
+    await serverError(db.createCollection('exists_once', { capped: true, size: 4096 }), 48, 'NamespaceExists');
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     expect(names.filter((n) => n === 'exists_once')).toHaveLength(1);
   });

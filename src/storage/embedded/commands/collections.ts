@@ -2,6 +2,7 @@
 import { calculateObjectSize } from 'bson';
 import { ErrorCodes, fail } from '../engine/errors.js';
 import { compileFilter } from '../engine/matcher.js';
+import { hashKey } from '../engine/values.js';
 import type { CommandContext, CommandTable, Doc } from './context.js';
 import { optionalDoc, targetCollection } from './context.js';
 
@@ -12,6 +13,9 @@ function create(ctx: CommandContext, cmd: Doc): Doc {
   if (cmd.viewOn !== undefined) fail(ErrorCodes.CommandNotSupported, 'views are not supported by the embedded server');
   const options: Doc = {};
   for (const [k, v] of Object.entries(cmd)) if (k !== 'create' && !k.startsWith('$') && k !== 'lsid' && k !== 'writeConcern') options[k] = v;
+  // Since 7.0, creating a collection that exists with the same options is a no-op.
+  const existing = ctx.catalog.collection(ctx.db, name);
+  if (existing && hashKey(existing.options) === hashKey(options)) return { ok: 1 };
   ctx.catalog.createCollection(ctx.db, name, options);
   return { ok: 1 };
 }

@@ -1,0 +1,100 @@
+// The neutral reply model: plain text or a small card that each adapter
+// renders natively (Block Kit, Adaptive Card, Feishu card, console HTML).
+export type Tone = 'neutral' | 'good' | 'warning' | 'danger' | 'info';
+
+export interface CardField {
+  label: string;
+  value: string;
+  /** Short fields may be laid out two per row. */
+  short?: boolean;
+}
+
+export interface CardButton {
+  type: 'button';
+  actionId: string;
+  label: string;
+  values: Record<string, string>;
+  style?: 'primary' | 'danger';
+  /** Ask before running (platforms that support confirmation dialogs show it). */
+  confirm?: string;
+}
+
+export interface CardSelect {
+  type: 'select';
+  actionId: string;
+  label: string;
+  options: Array<{ label: string; value: string }>;
+  values: Record<string, string>;
+}
+
+export interface CardInput {
+  type: 'input';
+  name: string;
+  label: string;
+  placeholder?: string;
+  multiline?: boolean;
+}
+
+export type CardElement = CardButton | CardSelect | CardInput;
+
+export interface Card {
+  title: string;
+  tone: Tone;
+  /** Plain text (adapters escape it for their markup). */
+  body?: string;
+  fields: CardField[];
+  context?: string;
+  elements: CardElement[];
+  /** Stable key of the thing the card shows (`ticket:T-12`), so adapters can update copies in place. */
+  subject?: string;
+}
+
+export interface Reply {
+  text?: string;
+  card?: Card;
+  /** Only the actor should see it (Slack ephemeral, Teams/Feishu private reply where possible). */
+  private?: boolean;
+}
+
+/** Small fluent builder so command code reads like the card it makes. */
+export class CardBuilder {
+  private readonly card: Card;
+  constructor(title: string, tone: Tone = 'neutral') {
+    this.card = { title, tone, fields: [], elements: [] };
+  }
+  body(text: string): this {
+    this.card.body = text;
+    return this;
+  }
+  field(label: string, value: string, short = true): this {
+    this.card.fields.push({ label, value, short });
+    return this;
+  }
+  context(text: string): this {
+    this.card.context = text;
+    return this;
+  }
+  subject(key: string): this {
+    this.card.subject = key;
+    return this;
+  }
+  button(actionId: string, label: string, values: Record<string, string>, options: { style?: 'primary' | 'danger'; confirm?: string } = {}): this {
+    this.card.elements.push({ type: 'button', actionId, label, values, ...options });
+    return this;
+  }
+  select(actionId: string, label: string, options: Array<{ label: string; value: string }>, values: Record<string, string> = {}): this {
+    this.card.elements.push({ type: 'select', actionId, label, options, values });
+    return this;
+  }
+  input(name: string, label: string, options: { placeholder?: string; multiline?: boolean } = {}): this {
+    this.card.elements.push({ type: 'input', name, label, ...options });
+    return this;
+  }
+  build(): Card {
+    return { ...this.card, fields: [...this.card.fields], elements: [...this.card.elements] };
+  }
+}
+
+export function card(title: string, tone: Tone = 'neutral'): CardBuilder {
+  return new CardBuilder(title, tone);
+}

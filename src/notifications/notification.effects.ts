@@ -1,0 +1,41 @@
+// Turns a ticket change's effects into stored notifications for the right
+// people (a department queue means its lead and whoever is on duty).
+import type { Clock } from '../core/clock.js';
+import type { OrgView } from '../org/org.types.js';
+import type { EffectSink } from '../tickets/ports.js';
+import type { Effect, Recipient } from '../tickets/ticket.machine.js';
+import type { Ticket } from '../tickets/ticket.types.js';
+import type { ClockEffects, NotificationStore } from './notification.types.js';
+
+export function recipients(to: Recipient, org: OrgView): string[] {
+  if ('person' in to) return [to.person];
+  if ('group' in to) return org.emergencyGroup().map((p) => p.id);
+  const dept = org.department(to.departmentQueue);
+  if (!dept) return [];
+  return [...new Set([...(dept.leadId ? [dept.leadId] : []), ...dept.onDuty])];
+}
+
+export class NotifyingEffectSink implements EffectSink {
+  constructor(
+    private readonly deps: { org: OrgView; store: NotificationStore; clock: Clock; clocks?: ClockEffects },
+  ) {}
+
+  async apply(ticket: Ticket, effects: Effect[], actorId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const seen = new Set<string>();
+    const batch = [];
+    for (const effect of effects) {
+      if (effect.kind !== 'notify') continue;
+      for (const personId of recipients(effect.to, this.deps.org)) {
+        // Nobody is pinged about their own action, and nobody twice for one change.
+        const key = `${personId}:${effect.message}`;
+        if (personId === actorId || seen.has(key) || !this.deps.org.person(personId)) continue;
+        seen.add(key);
+        batch.push({ personId, ticketId: ticket.id, message: effect.message, params: effect.params, createdAt: now });
+      }
+    }
+    if (batch.length) await this.deps.store.add(batch);
+    const clockEffects = effects.filter((e) => e.kind === 'clock');
+    if (clockEffects.length && this.deps.clocks) await this.deps.clocks.apply(ticket.id, clockEffects);
+  }
+}

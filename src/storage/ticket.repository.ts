@@ -1,0 +1,77 @@
+// TicketRepository on mongoose: atomic counter for human ids, and saves that
+// succeed only when the stored version is the one the change was based on.
+import type { Connection, Model } from 'mongoose';
+import type { TicketQuery, TicketRepository } from '../tickets/ports.js';
+import type { Ticket } from '../tickets/ticket.types.js';
+import { counterModel, ticketModel, type TicketDocument } from './models/ticket.model.js';
+
+/** Drops undefined fields so "no owner" is a missing field, not a stored null. */
+function withoutUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? withoutUndefined(v) : v;
+  }
+  return out as T;
+}
+
+function toDocument(ticket: Ticket): TicketDocument {
+  const { id, ...rest } = ticket;
+  return withoutUndefined({ _id: id, ...rest });
+}
+
+function toTicket(doc: Record<string, unknown>): Ticket {
+  const { _id, ...rest } = doc;
+  const ticket = { id: String(_id), ...rest } as Ticket;
+  ticket.timeline ??= [];
+  ticket.confidential ??= false;
+  return ticket;
+}
+
+export class MongoTicketRepository implements TicketRepository {
+  private readonly tickets: Model<TicketDocument>;
+  private readonly counters: ReturnType<typeof counterModel>;
+
+  constructor(conn: Connection) {
+    this.tickets = ticketModel(conn);
+    this.counters = counterModel(conn);
+  }
+
+  async init(): Promise<void> {
+    await this.tickets.init();
+  }
+
+  async nextNumber(): Promise<number> {
+    const counter = await this.counters.findOneAndUpdate({ _id: 'ticket' }, { $inc: { seq: 1 } }, { upsert: true, new: true, lean: true });
+    return counter!.seq;
+  }
+
+  async insert(ticket: Ticket): Promise<void> {
+    await this.tickets.collection.insertOne(toDocument(ticket) as never);
+  }
+
+  async get(id: string): Promise<Ticket | null> {
+    const doc = await this.tickets.collection.findOne({ _id: String(id) } as never);
+    return doc ? toTicket(doc as Record<string, unknown>) : null;
+  }
+
+  async replace(ticket: Ticket, expectedVersion: number): Promise<boolean> {
+    const result = await this.tickets.collection.replaceOne({ _id: ticket.id, version: expectedVersion } as never, toDocument(ticket) as never);
+    return result.matchedCount === 1;
+  }
+
+  async list(query: TicketQuery): Promise<Ticket[]> {
+    const filter: Record<string, unknown> = {};
+    if (query.states) filter.state = { $in: query.states };
+    if (query.ownerId) filter.ownerId = String(query.ownerId);
+    if (query.departmentIds) filter.departmentId = { $in: query.departmentIds.map(String) };
+    if (query.unclaimed) filter.ownerId = null;
+    if (query.createdBy) filter.createdBy = String(query.createdBy);
+    const docs = await this.tickets.collection
+      .find(filter as never, { projection: { timeline: 0 } })
+      .sort({ updatedAt: -1 })
+      .limit(Math.min(query.limit ?? 50, 500))
+      .toArray();
+    return docs.map((d) => toTicket(d as Record<string, unknown>));
+  }
+}

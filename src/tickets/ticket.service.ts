@@ -1,0 +1,93 @@
+// Use cases on tickets: authorise, transition, save atomically with a version
+// precondition, then hand the effects on. Concurrent changes to one ticket are
+// re-evaluated against the fresh state, so two racing claims give one owner and
+// a clear answer to the other.
+import type { Clock } from '../core/clock.js';
+import { CodedError } from '../core/errors.js';
+import type { OrgView, Person } from '../org/org.types.js';
+import { nextEscalation } from './escalation.js';
+import { authorise, canSee } from './ticket.authz.js';
+import { openTicket } from './ticket.factory.js';
+import { transition, type Effect } from './ticket.machine.js';
+import type { EffectSink, TicketQuery, TicketRepository } from './ports.js';
+import type { ChangeSource, OpenTicketInput, Ticket, TicketEvent } from './ticket.types.js';
+
+const MAX_ATTEMPTS = 5;
+
+/** A change as commands ask for it; escalation levels are worked out here. */
+export type TicketAction = Exclude<TicketEvent, { kind: 'escalate' }> | { kind: 'escalate'; reason: string };
+
+export interface Outcome {
+  ticket: Ticket;
+  effects: Effect[];
+}
+
+export interface TicketServiceDeps {
+  tickets: TicketRepository;
+  org: OrgView;
+  clock: Clock;
+  effects: EffectSink;
+}
+
+export class TicketService {
+  constructor(private readonly deps: TicketServiceDeps) {}
+
+  /** Anyone may open a ticket, linked or not; `openerId` is a person id or a platform handle. */
+  async open(openerId: string, input: Omit<OpenTicketInput, 'departmentId'> & { departmentId?: string }, source: ChangeSource): Promise<Outcome> {
+    const departmentId = input.departmentId ?? this.defaultDepartment(openerId);
+    if (!this.deps.org.department(departmentId)) throw new CodedError('org.unknown_department', { department: departmentId });
+    const now = this.deps.clock.now();
+    const number = await this.deps.tickets.nextNumber();
+    const outcome = openTicket(number, { ...input, departmentId }, { now, actorId: openerId, source });
+    await this.deps.tickets.insert(outcome.ticket);
+    await this.deps.effects.apply(outcome.ticket, outcome.effects, openerId);
+    return outcome;
+  }
+
+  async act(actor: Person, ticketId: string, action: TicketAction, source: ChangeSource): Promise<Outcome> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.load(actor, ticketId);
+      const event = this.toEvent(current, action);
+      authorise(actor, current, event, this.deps.org);
+      if (event.kind === 'handoff' && !this.deps.org.department(event.toDepartmentId))
+        throw new CodedError('org.unknown_department', { department: event.toDepartmentId });
+      const outcome = transition(current, event, { now: this.deps.clock.now(), actorId: actor.id, source });
+      if (await this.deps.tickets.replace(outcome.ticket, current.version)) {
+        await this.deps.effects.apply(outcome.ticket, outcome.effects, actor.id);
+        return outcome;
+      }
+      // Someone saved in between: decide again on the fresh ticket.
+    }
+    throw new CodedError('ticket.busy', { id: ticketId });
+  }
+
+  async show(actor: Person, ticketId: string): Promise<Ticket> {
+    return this.load(actor, ticketId);
+  }
+
+  async list(actor: Person, query: TicketQuery): Promise<Ticket[]> {
+    const tickets = await this.deps.tickets.list(query);
+    return tickets.filter((t) => canSee(actor, t, this.deps.org));
+  }
+
+  private async load(actor: Person, ticketId: string): Promise<Ticket> {
+    const ticket = await this.deps.tickets.get(ticketId);
+    // A confidential ticket someone may not see looks exactly like a missing one.
+    if (!ticket || !canSee(actor, ticket, this.deps.org)) throw new CodedError('ticket.not_found', { id: ticketId });
+    return ticket;
+  }
+
+  private toEvent(ticket: Ticket, action: TicketAction): TicketEvent {
+    if (action.kind !== 'escalate') return action;
+    const step = nextEscalation(ticket, this.deps.org);
+    return { kind: 'escalate', reason: action.reason, level: step.level, toPersonId: step.toPersonId };
+  }
+
+  private defaultDepartment(openerId: string): string {
+    const person = this.deps.org.person(openerId);
+    if (person?.departmentId) return person.departmentId;
+    const first = this.deps.org.departments()[0];
+    if (!first) throw new CodedError('org.no_departments');
+    return first.id;
+  }
+}

@@ -1,0 +1,128 @@
+// A ticket and everything that happened to it (POLICY.md §1).
+import type { Platform } from '../core/platform.js';
+
+export const TICKET_TYPES = ['inquiry', 'request', 'complaint', 'incident'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const TIERS = ['vip', 'standard', 'prospect'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const COMPLEXITIES = ['simple', 'complex'] as const;
+export type Complexity = (typeof COMPLEXITIES)[number];
+
+export const CHANNELS = ['chat', 'phone', 'email', 'web', 'walk-in'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const INCIDENT_LEVELS = [1, 2, 3, 4] as const;
+export type IncidentLevel = (typeof INCIDENT_LEVELS)[number];
+
+export const TICKET_STATES = ['open', 'claimed', 'pending_handoff', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+
+/** Escalation levels, one step per manual or automatic escalation (POLICY.md §3). */
+export const ESCALATION_LEVELS = ['agent', 'supervisor', 'manager', 'director'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export interface PendingHandoff {
+  fromDepartmentId: string;
+  toDepartmentId: string;
+  requestedBy: string;
+  requestedAt: Date;
+  note?: string;
+  /** State to return to when the handoff is declined. */
+  returnState: 'open' | 'claimed';
+}
+
+export interface Escalation {
+  level: EscalationLevel;
+  /** The person now responsible; they must claim or delegate (nothing is reassigned silently). */
+  toPersonId?: string;
+  reason: string;
+  at: Date;
+}
+
+/** How a change reached the bot, kept on the timeline as evidence. */
+export interface ChangeSource {
+  platform: Platform | 'system';
+  via: 'command' | 'button' | 'mention' | 'message' | 'job' | 'api';
+  messageLink?: string;
+  deliveryId?: string;
+}
+
+export interface TimelineEvent {
+  at: Date;
+  /** Person id, or `system` for jobs. */
+  actorId: string;
+  kind: TicketEventKind;
+  from?: TicketState;
+  to?: TicketState;
+  /** Event-specific facts (reason, note text, target department…). */
+  details: Record<string, string | number | boolean>;
+  source: ChangeSource;
+}
+
+export interface Ticket {
+  id: string;
+  number: number;
+  title: string;
+  description?: string;
+  type: TicketType;
+  priority: Priority;
+  tier: Tier;
+  complexity: Complexity;
+  incidentLevel?: IncidentLevel;
+  channel: Channel;
+  customer?: string;
+  state: TicketState;
+  departmentId: string;
+  ownerId?: string;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  firstResponseAt?: Date;
+  resolvedAt?: Date;
+  closedAt?: Date;
+  resolution?: string;
+  escalation?: Escalation;
+  pendingHandoff?: PendingHandoff;
+  /** State to return to when the customer answers. */
+  resumeState?: 'open' | 'claimed';
+  satisfaction?: number;
+  confidential: boolean;
+  /** Optimistic-concurrency version: a save succeeds only if nobody saved in between. */
+  version: number;
+  timeline: TimelineEvent[];
+}
+
+export type TicketEvent =
+  | { kind: 'claim' }
+  | { kind: 'assign'; personId: string }
+  | { kind: 'note'; text: string }
+  | { kind: 'wait' }
+  | { kind: 'resume' }
+  | { kind: 'resolve'; summary?: string }
+  | { kind: 'close' }
+  | { kind: 'reopen'; reason?: string }
+  | { kind: 'escalate'; reason: string; level: EscalationLevel; toPersonId?: string }
+  | { kind: 'handoff'; toDepartmentId: string; note?: string }
+  | { kind: 'accept' }
+  | { kind: 'decline'; reason: string };
+
+export type TicketEventKind = TicketEvent['kind'] | 'open';
+
+export interface OpenTicketInput {
+  title: string;
+  description?: string;
+  type?: TicketType;
+  priority?: Priority;
+  tier?: Tier;
+  complexity?: Complexity;
+  incidentLevel?: IncidentLevel;
+  channel?: Channel;
+  customer?: string;
+  departmentId: string;
+  confidential?: boolean;
+}
