@@ -93,7 +93,11 @@ async function main(): Promise<void> {
   if (crashes.length) process.exitCode = 1;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Exit explicitly: a running Agenda leaves a lockLifetime/2 (5 min) "is the job still alive" timer per job it ran.
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

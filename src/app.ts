@@ -1,33 +1,117 @@
-// Wires the concrete pieces together. main.ts runs it as a process; tests run
-// it in-process with their own environment.
+// The composition root: wires the concrete pieces together. main.ts runs it
+// as a process; tests run it in-process with their own environment.
+import { randomBytes } from 'node:crypto';
 import type { Env } from './config/env.js';
 import type { Logger } from './core/logger.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase, type DatabaseHandle } from './storage/connection.js';
 import { createHttpServer } from './http/server.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { registerApiRoutes } from './http/api.routes.js';
+import { OrgRepository } from './storage/org.repository.js';
+import { MongoTicketRepository } from './storage/ticket.repository.js';
+import { MongoNotificationStore } from './storage/notification.repository.js';
+import { MongoDeliveryLog } from './storage/delivery.repository.js';
+import { demoOrgData } from './org/demo-org.js';
+import { loadOrgFile } from './org/org.loader.js';
+import { LiveOrg } from './org/live-org.js';
+import { TicketService } from './tickets/ticket.service.js';
+import { NotifyingEffectSink } from './notifications/notification.effects.js';
+import { CommandRouter } from '../conversations/router.js';
+import { allCommands } from '../conversations/commands/index.js';
+import { registerConsoleRoutes } from '../adapters/console/console.routes.js';
 
 export interface RunningApp {
   port: number;
   database: DatabaseHandle;
+  router: CommandRouter;
+  org: LiveOrg;
+  /** The token guarding the admin API (generated when ADMIN_TOKEN is not set). */
+  adminToken: string;
+  consoleUrl?: string;
   stop(): Promise<void>;
 }
 
-export async function startApp(env: Env, logger: Logger): Promise<RunningApp> {
+export interface AppOptions {
+  clock?: Clock;
+}
+
+function platformConfigured(env: Env): boolean {
+  return !!(env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN || env.MICROSOFT_APP_ID || env.FEISHU_APP_ID);
+}
+
+export async function startApp(env: Env, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
   const database = await openDatabase({ mongodbUri: env.MONGODB_URI, dataDir: env.DATA_DIR, logger });
+  try {
+    return await wire(env, logger, clock, database);
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHandle): Promise<RunningApp> {
+  const conn = database.connection;
+  const orgRepo = new OrgRepository(conn);
+  if (env.ORG_FILE) {
+    await orgRepo.replaceAll(loadOrgFile(env.ORG_FILE));
+    logger.info({ file: env.ORG_FILE }, 'organisation loaded from ORG_FILE');
+  } else if ((await orgRepo.seedIfEmpty(demoOrgData())) === 'seeded') {
+    logger.info('no ORG_FILE: seeded the demo organisation');
+  }
+  const org = new LiveOrg(await orgRepo.load());
+
+  const tickets = new MongoTicketRepository(conn);
+  const notifications = new MongoNotificationStore(conn);
+  const deliveries = new MongoDeliveryLog(conn);
+  await Promise.all([tickets.init(), notifications.init(), deliveries.init()]);
+
+  const ticketService = new TicketService({ tickets, org, clock, effects: new NotifyingEffectSink({ org, store: notifications, clock }) });
+  const router = new CommandRouter({
+    services: {
+      tickets: ticketService,
+      org,
+      clock,
+      linkIdentity: async (personId, platform, userId) => {
+        await orgRepo.linkIdentity(personId, { platform, userId });
+        org.replace(await orgRepo.load());
+      },
+    },
+    commands: allCommands(),
+    deliveries,
+    logger,
+  });
+
+  const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   let shuttingDown = false;
   const http = createHttpServer(logger);
   registerHealthRoutes(http, { ping: () => database.ping(), isShuttingDown: () => shuttingDown });
-  let port: number;
-  try {
-    port = await http.listen(env.PORT, env.HOST);
-  } catch (err) {
-    await database.close();
-    throw err;
+  registerApiRoutes(http, { token: adminToken, tickets, org });
+
+  // The console is the default front end when no chat platform is configured;
+  // next to a real platform it must be asked for and is guarded by the admin token.
+  const platforms = platformConfigured(env);
+  const consoleEnabled = env.CONSOLE_ENABLED === 'true' || (!platforms && env.CONSOLE_ENABLED !== 'false');
+  if (consoleEnabled) {
+    registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, token: platforms ? adminToken : undefined });
   }
-  logger.info({ port }, `Duban is listening on http://localhost:${port} (health: /healthz, readiness: /readyz)`);
+
+  let port: number;
+  port = await http.listen(env.PORT, env.HOST);
+  const base = `http://localhost:${port}`;
+  const consoleUrl = consoleEnabled ? `${base}/console${platforms ? `?token=${adminToken}` : ''}` : undefined;
+  logger.info({ port }, `Duban is listening on ${base} (health: /healthz, readiness: /readyz)`);
+  if (consoleUrl) logger.info(`Open the console: ${consoleUrl}`);
+  if (!env.ADMIN_TOKEN) logger.info(`Admin API token for this run (set ADMIN_TOKEN to fix it): ${adminToken}`);
+
   return {
     port,
     database,
+    router,
+    org,
+    adminToken,
+    consoleUrl,
     async stop() {
       shuttingDown = true;
       await http.close();

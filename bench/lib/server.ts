@@ -39,8 +39,10 @@ export async function startServer(opts: { profileDir?: string; label?: string } 
   const port = await freePort();
   const nodeArgs = ['--import', 'tsx'];
   if (opts.profileDir) {
-    mkdirSync(opts.profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', opts.profileDir, '--cpu-prof-name', `server-${opts.label ?? 'bench'}-${Date.now()}.cpuprofile`);
+    // One file per thread (tsx's loader runs in a worker); the main thread's is the large one.
+    const dir = path.join(opts.profileDir, opts.label ?? 'server');
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', dir);
   }
   const child = spawn(process.execPath, [...nodeArgs, CLI, '--port', String(port), '--in-memory'], {
     cwd: REPO_ROOT,

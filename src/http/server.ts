@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface HttpServer {
+  /** Registers a handler; a path ending in `/*` matches everything below it. */
   route(method: string, path: string, handler: RouteHandler): void;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -19,11 +20,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 export function createHttpServer(logger: Logger): HttpServer {
   const routes = new Map<string, RouteHandler>();
+  const prefixes: Array<{ method: string; prefix: string; handler: RouteHandler }> = [];
+  const find = (method: string, path: string): RouteHandler | undefined =>
+    routes.get(`${method} ${path}`) ?? prefixes.find((p) => p.method === method && path.startsWith(p.prefix))?.handler;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const handler = routes.get(`${req.method} ${path}`);
+    const handler = find(req.method ?? 'GET', path);
     if (!handler) {
-      const allowed = [...routes.keys()].filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
+      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => find(m, path));
       if (allowed.length) {
         res.setHeader('allow', allowed.join(', '));
         return sendJson(res, 405, { error: `method ${req.method} not allowed on ${path}; use ${allowed.join(' or ')}` });
@@ -41,7 +45,8 @@ export function createHttpServer(logger: Logger): HttpServer {
   server.keepAliveTimeout = 65_000;
   return {
     route(method, path, handler) {
-      routes.set(`${method.toUpperCase()} ${path}`, handler);
+      if (path.endsWith('/*')) prefixes.push({ method: method.toUpperCase(), prefix: path.slice(0, -1), handler });
+      else routes.set(`${method.toUpperCase()} ${path}`, handler);
     },
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -80,25 +80,26 @@ const groupsSchema = strict({
   emergency: z.array(id('person id')).default([]),
 });
 
-const baseSchema = strict({
+/** The file's shape; cross-references are checked by validateOrgFile once the shape is right. */
+export const orgFileSchema = strict({
   departments: z.array(departmentSchema).min(1, { error: 'no departments; add at least one under departments' }),
   people: z.array(personSchema).min(1, { error: 'no people; add at least one under people' }),
   groups: groupsSchema.default({ reviewers: [], emergency: [] }),
 });
 
-export type OrgFile = z.output<typeof baseSchema>;
-export type OrgFileInput = z.input<typeof baseSchema>;
+export type OrgFile = z.output<typeof orgFileSchema>;
+export type OrgFileInput = z.input<typeof orgFileSchema>;
 export type DepartmentEntry = OrgFile['departments'][number];
 export type PersonEntry = OrgFile['people'][number];
 
-interface Problem {
+export interface OrgIssue {
   path: (string | number)[];
   message: string;
 }
 
-/** Cross-references a valid-looking file: ids exist, lines of report are sound, identities unique. */
-export function crossCheck(org: OrgFile): Problem[] {
-  const problems: Problem[] = [];
+/** Cross-references a well-shaped file, root causes first: ids exist, reporting lines are sound, identities unique. */
+export function crossCheck(org: OrgFile): OrgIssue[] {
+  const problems: OrgIssue[] = [];
   const add = (path: (string | number)[], message: string) => problems.push({ path, message });
   const personIndex = new Map<string, number>();
   const deptIndex = new Map<string, number>();
@@ -142,6 +143,8 @@ export function crossCheck(org: OrgFile): Problem[] {
     const member = (pid: string, path: (string | number)[], field: string) => {
       const p = person(pid);
       if (!p) return add(path, notAPerson(pid, field));
+      // A person in an unknown department is already reported at the person.
+      if (p.department !== undefined && !deptIndex.has(p.department)) return;
       if (p.department !== d.id) {
         const where = p.department ? `belongs to '${p.department}'` : 'has no department';
         add(path, `${field} '${pid}' ${where}, not '${d.id}'; pick a member of '${d.id}' or set their department to '${d.id}'`);
@@ -190,34 +193,39 @@ function genericMessage(iss: RawIssue): string | undefined {
     }
     const expected: Record<string, string> = { string: 'text', array: 'a list', object: 'a mapping (field: value lines)', number: 'a number' };
     const want = expected[iss.expected] ?? iss.expected;
-    const got = typeof iss.input === 'number' || typeof iss.input === 'boolean' ? `${showValue(iss.input)}; put it in quotes` : `${showValue(iss.input)}`;
-    if (iss.expected === 'array' && (typeof iss.input === 'string' || typeof iss.input === 'number')) {
-      return `expected a list, got ${showValue(iss.input)}; write it as [${String(iss.input)}]`;
+    if (iss.expected === 'array' && typeof iss.input === 'string') {
+      return `expected a list, got ${showValue(iss.input)}; write it as [${iss.input}]`;
     }
+    // YAML reads 007 and true as a number and a boolean: quoting keeps them text.
+    const scalar = typeof iss.input === 'number' || typeof iss.input === 'boolean';
+    const got = scalar ? `the ${typeof iss.input} ${String(iss.input)}${want === 'text' ? '; put it in quotes' : ''}` : showValue(iss.input);
     return `expected ${want}, got ${got}`;
   }
   return undefined;
 }
 
-export const orgFileSchema = baseSchema.superRefine((org, ctx) => {
-  for (const p of crossCheck(org)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
-});
-
-export interface OrgIssue {
-  path: (string | number)[];
-  message: string;
-}
-
-/** Validates a parsed ORG_FILE; returns the data or every problem found (structural ones first). */
-export function validateOrgFile(input: unknown): { ok: true; org: OrgFile } | { ok: false; issues: OrgIssue[] } {
+/**
+ * Validates a parsed ORG_FILE. Shape problems come first and alone (references
+ * into a broken file only add noise); then cross-reference problems, root causes first.
+ */
+export function validateOrgFile(input: unknown): { ok: true; org: OrgFile } | { ok: false; issues: OrgIssue[]; stage: 'shape' | 'references' } {
   const result = orgFileSchema.safeParse(input, { error: genericMessage });
-  if (result.success) return { ok: true, org: result.data };
-  return {
-    ok: false,
-    issues: result.error.issues.map((iss) => ({
+  if (!result.success) {
+    const issues = result.error.issues.map((iss) => ({
       // A misspelt field is reported at the field itself, not at its parent.
       path: [...(iss.path as (string | number)[]), ...(iss.code === 'unrecognized_keys' ? [iss.keys[0]] : [])],
       message: iss.message,
-    })),
-  };
+    }));
+    return { ok: false, issues, stage: 'shape' };
+  }
+  const problems = crossCheck(result.data);
+  return problems.length ? { ok: false, issues: problems, stage: 'references' } : { ok: true, org: result.data };
+}
+
+/** Validates an organisation given as an object (the demo, tests); throws the first problem. */
+export function parseOrgFile(input: OrgFileInput): OrgFile {
+  const result = validateOrgFile(input);
+  if (result.ok) return result.org;
+  const first = result.issues[0];
+  throw new Error(`organisation invalid at ${first.path.join('.')}: ${first.message}`);
 }

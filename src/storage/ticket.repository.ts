@@ -67,6 +67,7 @@ export class MongoTicketRepository implements TicketRepository {
     if (query.departmentIds) filter.departmentId = { $in: query.departmentIds.map(String) };
     if (query.unclaimed) filter.ownerId = null;
     if (query.createdBy) filter.createdBy = String(query.createdBy);
+    if (query.overdue) filter.overdueSince = { $ne: null };
     const docs = await this.tickets.collection
       .find(filter as never, { projection: { timeline: 0 } })
       .sort({ updatedAt: -1 })

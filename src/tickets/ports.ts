@@ -9,6 +9,7 @@ export interface TicketQuery {
   departmentIds?: string[];
   unclaimed?: boolean;
   createdBy?: string;
+  overdue?: boolean;
   limit?: number;
 }
 

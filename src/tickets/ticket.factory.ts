@@ -11,6 +11,12 @@ export function ticketId(number: number): string {
   return `T-${number}`;
 }
 
+/** `T-12`, `t12`, `#12` and `12` all name ticket T-12. */
+export function parseTicketId(raw: string): string | undefined {
+  const m = /^(?:t-?|#)?(\d{1,9})$/i.exec(raw.trim());
+  return m ? ticketId(Number(m[1])) : undefined;
+}
+
 export function openTicket(number: number, input: OpenTicketInput, ctx: TransitionContext): { ticket: Ticket; effects: Effect[] } {
   const title = input.title.trim();
   if (!title) throw new CodedError('ticket.title_missing');

@@ -91,6 +91,8 @@ export interface Ticket {
   /** State to return to when the customer answers. */
   resumeState?: 'open' | 'claimed';
   satisfaction?: number;
+  /** Set by the SLA clocks when a clock breaches; cleared when none is overdue. */
+  overdueSince?: Date;
   confidential: boolean;
   /** Optimistic-concurrency version: a save succeeds only if nobody saved in between. */
   version: number;

@@ -52,6 +52,7 @@ const ticketSchema = new Schema<TicketDocument>(
     },
     resumeState: String,
     satisfaction: Number,
+    overdueSince: Date,
     confidential: { type: Boolean, default: false },
     version: { type: Number, required: true },
     timeline: { type: [timelineSchema], default: [] },

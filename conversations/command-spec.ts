@@ -1,0 +1,58 @@
+// Declarative command specs (in the spirit of Hubot's): a command names its
+// verb and Chinese alias, its arguments, who may run it and its handler. The
+// same spec serves typed text and card buttons, so both are validated alike.
+import type { z } from 'zod';
+import { CodedError } from '../src/core/errors.js';
+import type { Actor, Locale } from '../src/core/platform.js';
+import type { Reply } from '../src/core/card.js';
+import type { Clock } from '../src/core/clock.js';
+import type { OrgView, Person } from '../src/org/org.types.js';
+import type { TicketService } from '../src/tickets/ticket.service.js';
+import type { ChangeSource } from '../src/tickets/ticket.types.js';
+
+export interface CommandServices {
+  tickets: TicketService;
+  org: OrgView;
+  clock: Clock;
+  /** Links a platform identity to a person (admin link). */
+  linkIdentity?: (personId: string, platform: Actor['platform'], userId: string) => Promise<void>;
+}
+
+export interface CommandContext {
+  actor: Actor;
+  /** The directory person behind the actor; undefined for an unlinked chat user. */
+  person?: Person;
+  locale: Locale;
+  source: ChangeSource;
+  services: CommandServices;
+}
+
+/** Who may run a command at all (finer checks happen in the domain). */
+export type Access = 'anyone' | 'linked' | 'admin';
+
+export interface CommandSpec<A = Record<string, unknown>> {
+  name: string;
+  /** The right form, shown with every input error (`/ticket claim <id>`). */
+  usage: string;
+  /** Chinese verb(s) from the POLICY.md glossary, plus any English synonyms. */
+  aliases: string[];
+  /** Positional argument names, in order; the last may swallow the rest of the line (`rest`). */
+  positional: string[];
+  rest?: string;
+  /** Flags the command accepts; `boolean` flags take no value. */
+  flags?: Record<string, 'string' | 'boolean'>;
+  access: Access;
+  /** Validates and converts the collected arguments. */
+  schema: z.ZodType<A>;
+  run(ctx: CommandContext, args: A): Promise<Reply[]>;
+}
+
+export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
+  return spec;
+}
+
+/** The linked person (commands with access 'linked' or 'admin' always have one). */
+export function requirePerson(ctx: CommandContext): Person {
+  if (!ctx.person) throw new CodedError('auth.not_linked', { user: ctx.actor.displayName });
+  return ctx.person;
+}

@@ -1,0 +1,25 @@
+// Message lookup with parameters, in the person's language (falling back to
+// English for a missing translation, and to the code itself as a last resort).
+import type { Locale } from '../../src/core/platform.js';
+import { en } from './en.js';
+import { zhCN } from './zh-CN.js';
+
+const CATALOGS: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
+
+export type Params = Record<string, string | number | undefined>;
+
+export function hasMessage(code: string): boolean {
+  return code in en;
+}
+
+export function translate(locale: Locale, code: string, params: Params = {}): string {
+  const template = CATALOGS[locale]?.[code] ?? en[code] ?? code;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = params[name];
+    return v === undefined || v === '' ? '' : String(v);
+  }).replace(/[ ]{2,}/g, ' ').trim();
+}
+
+export function catalog(locale: Locale): Record<string, string> {
+  return CATALOGS[locale];
+}

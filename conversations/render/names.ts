@@ -1,0 +1,40 @@
+// Shows ids as names in messages: people by name, departments in the reader's
+// language, states and actions as words.
+import type { Locale } from '../../src/core/platform.js';
+import type { OrgView } from '../../src/org/org.types.js';
+import { translate, type Params } from '../messages/index.js';
+
+const PERSON_PARAMS = ['by', 'owner', 'person', 'to', 'assignee', 'previousOwner'];
+const DEPARTMENT_PARAMS = ['department', 'from'];
+
+export function personName(org: OrgView, id: string | undefined): string {
+  if (!id) return '';
+  return org.person(id)?.name ?? id;
+}
+
+export function departmentName(org: OrgView, id: string | undefined, locale: Locale): string {
+  if (!id) return '';
+  const d = org.department(id);
+  if (!d) return id;
+  return locale === 'zh-CN' && d.nameZh ? d.nameZh : d.name;
+}
+
+export function formatTime(at: Date | string | undefined): string {
+  if (!at) return '';
+  return new Date(at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/** Message parameters with ids replaced by what a reader understands. */
+export function readableParams(params: Params, org: OrgView, locale: Locale): Params {
+  const out: Params = { ...params };
+  for (const k of PERSON_PARAMS) if (typeof out[k] === 'string' && org.person(out[k] as string)) out[k] = personName(org, out[k] as string);
+  for (const k of DEPARTMENT_PARAMS) if (typeof out[k] === 'string') out[k] = departmentName(org, out[k] as string, locale);
+  if (typeof out.state === 'string') out.state = translate(locale, `state.${out.state}`);
+  if (typeof out.action === 'string') out.action = translate(locale, `action.${out.action}`);
+  if (typeof out.level === 'string') out.level = translate(locale, `level.${out.level}`);
+  return out;
+}
+
+export function say(locale: Locale, org: OrgView, code: string, params: Params = {}): string {
+  return translate(locale, code, readableParams(params, org, locale));
+}

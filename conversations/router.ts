@@ -1,0 +1,120 @@
+// The single entry point every adapter calls: who is speaking, which command,
+// are the arguments right, run it, and answer — in the person's language.
+// Bad input gets a short reply with the right form; it never changes state
+// and never escapes as an exception.
+import { ZodError } from 'zod';
+import type { Reply } from '../src/core/card.js';
+import { CodedError, isCodedError } from '../src/core/errors.js';
+import type { InboundCommand } from '../src/core/inbound.js';
+import type { Locale } from '../src/core/platform.js';
+import type { Person } from '../src/org/org.types.js';
+import type { ChangeSource } from '../src/tickets/ticket.types.js';
+import type { CommandContext, CommandServices, CommandSpec } from './command-spec.js';
+import type { DeliveryLog } from './deliveries.js';
+import { splitCommandLine } from './parse/command-line.js';
+import { argsFromAction, argsFromText } from './parse/collect-args.js';
+import { say } from './render/names.js';
+
+export interface RouterLogger {
+  error(obj: object, msg: string): void;
+}
+
+export interface RouterDeps {
+  services: CommandServices;
+  commands: CommandSpec[];
+  deliveries: DeliveryLog;
+  logger: RouterLogger;
+}
+
+export class CommandRouter {
+  private readonly byVerb = new Map<string, CommandSpec>();
+
+  constructor(private readonly deps: RouterDeps) {
+    for (const spec of deps.commands) {
+      for (const verb of [spec.name, ...spec.aliases]) this.byVerb.set(verb.toLowerCase(), spec);
+    }
+  }
+
+  /** Finds the command for a verb (English or Chinese). */
+  command(verb: string): CommandSpec | undefined {
+    return this.byVerb.get(verb.toLowerCase());
+  }
+
+  async handle(inbound: InboundCommand): Promise<Reply[]> {
+    const previous = await this.deps.deliveries.begin(inbound.deliveryId);
+    if (previous) return previous;
+    let replies: Reply[];
+    try {
+      replies = await this.run(inbound);
+    } catch (err) {
+      // Unexpected failure: nothing was saved by this command, so a retry may run it again.
+      await this.deps.deliveries.abandon(inbound.deliveryId).catch(() => undefined);
+      this.deps.logger.error({ err, deliveryId: inbound.deliveryId }, 'command failed unexpectedly');
+      return [{ text: say(this.localeOf(inbound), this.deps.services.org, 'internal.error'), private: true }];
+    }
+    await this.deps.deliveries.finish(inbound.deliveryId, replies);
+    return replies;
+  }
+
+  private localeOf(inbound: InboundCommand, person?: Person): Locale {
+    return person?.locale ?? inbound.actor.locale;
+  }
+
+  private async run(inbound: InboundCommand): Promise<Reply[]> {
+    const { org } = this.deps.services;
+    const person = inbound.actor.personId
+      ? org.person(inbound.actor.personId)
+      : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
+    const locale = this.localeOf(inbound, person);
+    let spec: CommandSpec | undefined;
+    try {
+      let args: Record<string, unknown>;
+      if (inbound.kind === 'action' && inbound.action) {
+        spec = this.command(inbound.action.id);
+        if (!spec) throw new CodedError('input.unknown_action');
+        args = argsFromAction(inbound.action.values);
+      } else {
+        const { verb, rest } = splitCommandLine(inbound.text ?? '');
+        if (!verb) throw new CodedError('input.empty');
+        spec = this.command(verb);
+        if (!spec) throw new CodedError('input.unknown_verb', { verb: verb.slice(0, 40) });
+        args = argsFromText(spec, rest);
+      }
+      this.checkAccess(spec, person);
+      const parsed = spec.schema.safeParse(args);
+      if (!parsed.success) throw fromZod(parsed.error, args);
+      const ctx: CommandContext = { actor: inbound.actor, person, locale, source: sourceOf(inbound), services: this.deps.services };
+      return await spec.run(ctx, parsed.data);
+    } catch (err) {
+      if (!isCodedError(err)) throw err;
+      const params = { ...err.params, usage: spec?.usage ?? '/ticket help' };
+      return [{ text: say(locale, org, err.code, params), private: true }];
+    }
+  }
+
+  private checkAccess(spec: CommandSpec, person: Person | undefined): void {
+    if (spec.access === 'anyone') return;
+    if (!person) throw new CodedError('auth.not_linked');
+    if (spec.access === 'admin' && !person.roles.includes('admin')) throw new CodedError('auth.admin_only');
+  }
+}
+
+function sourceOf(inbound: InboundCommand): ChangeSource {
+  return { platform: inbound.actor.platform, via: inbound.via, messageLink: inbound.messageLink, deliveryId: inbound.deliveryId };
+}
+
+/** The first problem zod found, as a message code with the field and the value given. */
+function fromZod(error: ZodError, args: Record<string, unknown>): CodedError {
+  const issue = error.issues[0];
+  const field = String(issue.path[0] ?? 'input');
+  const value = args[field];
+  const shown = typeof value === 'string' ? value.slice(0, 60) : '';
+  if (issue.message.startsWith('input.')) {
+    const extra = (issue as { params?: Record<string, string> }).params ?? {};
+    const length = typeof value === 'string' ? value.trim().length : 0;
+    const max = (issue as { maximum?: number }).maximum;
+    return new CodedError(issue.message, { field, value: shown, length, ...(max !== undefined ? { max: Number(max) } : {}), ...extra });
+  }
+  if (value === undefined) return new CodedError('input.missing', { field });
+  return new CodedError('input.invalid', { field, problem: issue.message });
+}

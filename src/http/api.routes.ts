@@ -1,0 +1,75 @@
+// /api/v1: read-only JSON for integrations and the dashboard, behind the
+// admin bearer token.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OrgView } from '../org/org.types.js';
+import type { TicketRepository, TicketQuery } from '../tickets/ports.js';
+import { TICKET_STATES, type TicketState } from '../tickets/ticket.types.js';
+import { parseTicketId } from '../tickets/ticket.factory.js';
+import { sendJson, type HttpServer } from './server.js';
+
+export interface ApiDeps {
+  token: string;
+  tickets: TicketRepository;
+  org: OrgView;
+}
+
+function authorised(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function registerApiRoutes(http: HttpServer, deps: ApiDeps): void {
+  const guarded = (handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void) => async (req: IncomingMessage, res: ServerResponse) => {
+    if (!authorised(req, deps.token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, { error: 'missing or wrong bearer token: send Authorization: Bearer <ADMIN_TOKEN>' });
+    }
+    await handler(req, res, new URL(req.url ?? '/', 'http://localhost'));
+  };
+
+  http.route('GET', '/api/v1/tickets', guarded(async (_req, res, url) => {
+    const query: TicketQuery = { limit: 100 };
+    const state = url.searchParams.get('state');
+    if (state) {
+      const states = state.split(',');
+      const bad = states.find((s) => !TICKET_STATES.includes(s as TicketState));
+      if (bad) return sendJson(res, 400, { error: `unknown state '${bad}'; use ${TICKET_STATES.join(', ')}` });
+      query.states = states as TicketState[];
+    }
+    const department = url.searchParams.get('department');
+    if (department) query.departmentIds = [department];
+    const owner = url.searchParams.get('owner');
+    if (owner) query.ownerId = owner;
+    const limit = url.searchParams.get('limit');
+    if (limit) {
+      const n = Number(limit);
+      if (!Number.isInteger(n) || n < 1 || n > 500) return sendJson(res, 400, { error: 'limit must be a whole number from 1 to 500' });
+      query.limit = n;
+    }
+    sendJson(res, 200, { tickets: await deps.tickets.list(query) });
+  }));
+
+  http.route('GET', '/api/v1/tickets/*', guarded(async (_req, res, url) => {
+    const raw = decodeURIComponent(url.pathname.slice('/api/v1/tickets/'.length));
+    const id = parseTicketId(raw);
+    if (!id) return sendJson(res, 400, { error: `'${raw}' is not a ticket id; ticket ids look like T-12` });
+    const ticket = await deps.tickets.get(id);
+    if (!ticket) return sendJson(res, 404, { error: `no ticket ${id}` });
+    sendJson(res, 200, { ticket });
+  }));
+
+  http.route('GET', '/api/v1/people', guarded((_req, res) => {
+    const people = deps.org.people().map((p) => ({
+      id: p.id,
+      name: p.name,
+      locale: p.locale,
+      roles: p.roles,
+      department: p.departmentId ?? null,
+      supervisor: p.supervisorId ?? null,
+      identities: p.identities.map((i) => ({ platform: i.platform, userId: i.userId })),
+    }));
+    sendJson(res, 200, { people });
+  }));
+}

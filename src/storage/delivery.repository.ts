@@ -1,0 +1,54 @@
+// Deliveries seen, by platform delivery id (unique), with the replies sent,
+// so a redelivered command is answered the same way and applied once.
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Reply } from '../core/card.js';
+import type { DeliveryLog } from '../../conversations/deliveries.js';
+
+interface DeliveryDocument {
+  _id: string;
+  status: 'running' | 'done';
+  replies?: Reply[];
+  createdAt: Date;
+}
+
+const schema = new Schema<DeliveryDocument>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, required: true },
+    replies: { type: Schema.Types.Mixed },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'deliveries', versionKey: false },
+);
+// Platforms stop retrying within hours (Feishu: about 7 h); keep ids for 3 days.
+schema.index({ createdAt: 1 }, { expireAfterSeconds: 3 * 24 * 3600 });
+
+export class MongoDeliveryLog implements DeliveryLog {
+  private readonly model: Model<DeliveryDocument>;
+  constructor(conn: Connection) {
+    this.model = (conn.models.Delivery as Model<DeliveryDocument>) ?? conn.model('Delivery', schema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async begin(deliveryId: string): Promise<Reply[] | undefined> {
+    try {
+      await this.model.collection.insertOne({ _id: String(deliveryId), status: 'running', createdAt: new Date() } as never);
+      return undefined;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const existing = await this.model.collection.findOne({ _id: String(deliveryId) } as never);
+      return ((existing as DeliveryDocument | null)?.replies as Reply[] | undefined) ?? [];
+    }
+  }
+
+  async finish(deliveryId: string, replies: Reply[]): Promise<void> {
+    await this.model.collection.updateOne({ _id: String(deliveryId) } as never, { $set: { status: 'done', replies } });
+  }
+
+  async abandon(deliveryId: string): Promise<void> {
+    await this.model.collection.deleteOne({ _id: String(deliveryId), status: 'running' } as never);
+  }
+}
