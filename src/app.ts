@@ -97,8 +97,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, token: platforms ? adminToken : undefined });
   }
 
-  let port: number;
-  port = await http.listen(env.PORT, env.HOST);
+  const port = await http.listen(env.PORT, env.HOST);
   const base = `http://localhost:${port}`;
   const consoleUrl = consoleEnabled ? `${base}/console${platforms ? `?token=${adminToken}` : ''}` : undefined;
   logger.info({ port }, `Duban is listening on ${base} (health: /healthz, readiness: /readyz)`);
