@@ -161,6 +161,19 @@ describe('unique enforcement', () => {
   });
 });
 
+describe('compound multikey keys', () => {
+  it('fields under the same array pair up element by element', async () => {
+    const c = fresh();
+    await c.createIndex({ 'ids.p': 1, 'ids.u': 1 }, { unique: true });
+    await c.insertOne({ _id: 1, ids: [{ p: 'slack', u: 'X' }, { p: 'console', u: 'one' }] } as never);
+    // (console, X) is not a key of the first document: only (slack, X) and (console, one) are.
+    await c.insertOne({ _id: 2, ids: [{ p: 'teams', u: 'X' }, { p: 'console', u: 'two' }] } as never);
+    const err = await dupError(c.insertOne({ _id: 3, ids: [{ p: 'slack', u: 'X' }] } as never));
+    expect(err.keyValue).toEqual({ 'ids.p': 'slack', 'ids.u': 'X' });
+    expect(await c.find({ ids: { $elemMatch: { p: 'console', u: 'two' } } }).map((d) => d._id).toArray()).toEqual([2]);
+  });
+});
+
 describe('failed writes leave the document and its index entries unchanged', () => {
   async function twoUnique(): Promise<Collection<any>> {
     const c = fresh();

@@ -78,16 +78,8 @@ export class Index {
   /** Keys a document contributes: one per element when an indexed field holds an array. Empty when the index skips it. */
   keysOf(doc: Doc): unknown[][] {
     if (this.partial && !this.partial.test(doc)) return [];
-    const perField = this.fields.map((f) => getPath(doc, f));
-    if (this.spec.sparse && perField.every((v) => v === undefined)) return [];
-    let keys: unknown[][] = [[]];
-    for (const v of perField) {
-      const values = Array.isArray(v) ? (v.length ? dedupe(v) : [undefined]) : [v];
-      const next: unknown[][] = [];
-      for (const k of keys) for (const value of values) next.push([...k, value === undefined ? null : value]);
-      keys = next;
-    }
-    return keys;
+    if (this.spec.sparse && this.fields.every((f) => getPath(doc, f) === undefined)) return [];
+    return dedupeKeys(keyTuples(doc, this.fields.map((f) => f.split('.'))));
   }
 
   /** Throws E11000 when `keys` would collide with another record's keys in a unique index. */
@@ -137,14 +129,68 @@ export class Index {
   }
 }
 
-function dedupe(values: unknown[]): unknown[] {
+function dedupeKeys(keys: unknown[][]): unknown[][] {
   const seen = new Set<string>();
-  return values.filter((v) => {
-    const h = hashKey(v);
+  return keys.filter((k) => {
+    const h = hashKey(k);
     if (seen.has(h)) return false;
     seen.add(h);
     return true;
   });
+}
+
+const isIndexPart = (part: string) => /^\d+$/.test(part);
+
+/**
+ * Index keys of a document, as MongoDB builds them: an array on the way to a
+ * field yields one key per element, and fields reached through the same array
+ * are taken from the same element (so `{'a.p': 1, 'a.u': 1}` pairs each
+ * element's p with its own u). Fields under different arrays combine freely.
+ */
+function keyTuples(doc: unknown, paths: string[][]): unknown[][] {
+  const values: unknown[] = new Array(paths.length);
+  let hit: { field: number; depth: number; array: unknown[] } | undefined;
+  for (let i = 0; i < paths.length && !hit; i++) {
+    let cur: unknown = doc;
+    const parts = paths[i];
+    for (let d = 0; d <= parts.length; d++) {
+      if (Array.isArray(cur) && (d === parts.length || !isIndexPart(parts[d]))) {
+        hit = { field: i, depth: d, array: cur };
+        break;
+      }
+      if (d === parts.length) break;
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[parts[d]] : undefined;
+    }
+    values[i] = cur;
+  }
+  if (!hit) return [values.map((v) => (v === undefined ? null : v))];
+
+  const prefix = paths[hit.field].slice(0, hit.depth).join('.');
+  const inGroup = paths.map((p) => p.length >= hit!.depth && p.slice(0, hit!.depth).join('.') === prefix);
+  const groupPaths = paths.filter((_, i) => inGroup[i]).map((p) => p.slice(hit!.depth));
+  const elements = hit.array.length ? hit.array : [undefined];
+  const groupTuples: unknown[][] = [];
+  for (const element of elements) {
+    // A path that ends at the array takes the element itself; nested arrays are not expanded again.
+    const terminal = groupPaths.map((p) => p.length === 0);
+    const deeper = groupPaths.filter((p) => p.length > 0);
+    const sub = deeper.length ? keyTuples(element, deeper) : [[]];
+    for (const tuple of sub) {
+      let k = 0;
+      groupTuples.push(terminal.map((isEnd) => (isEnd ? (element === undefined ? null : element) : tuple[k++])));
+    }
+  }
+  const others = paths.filter((_, i) => !inGroup[i]);
+  const otherTuples = others.length ? keyTuples(doc, others) : [[]];
+  const out: unknown[][] = [];
+  for (const g of groupTuples) {
+    for (const o of otherTuples) {
+      let gi = 0;
+      let oi = 0;
+      out.push(paths.map((_, i) => (inGroup[i] ? g[gi++] : o[oi++])));
+    }
+  }
+  return out;
 }
 
 function showValue(v: unknown): string {
