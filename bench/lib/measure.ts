@@ -74,13 +74,6 @@ export async function opsPerSecond(op: (i: number) => Promise<unknown>, ms: numb
   return { ops: i, perSec: (i * 1000) / elapsed, elapsedMs: elapsed };
 }
 
-/** Latency of one awaited call, in milliseconds. */
-export async function timed<T>(op: () => Promise<T>): Promise<[number, T]> {
-  const t = now();
-  const r = await op();
-  return [now() - t, r];
-}
-
 /** Deterministic PRNG (mulberry32) so runs query the same keys. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -21,7 +21,17 @@ export interface IndexScan {
   reverse: boolean;
 }
 
-export type Plan = { kind: 'collscan'; cost: number } | { kind: 'scans'; scans: IndexScan[]; cost: number };
+export type Plan = { kind: 'collscan'; cost: number; count: number } | { kind: 'scans'; scans: IndexScan[]; cost: number; count: number };
+
+/**
+ * Lower cost wins; on equal cost the plan with fewer candidate entries wins. A
+ * sorted scan with a limit is costed by the limit, but an interval full of
+ * entries that cannot match (Agenda's finished jobs, whose null `nextRunAt`
+ * sorts first) still has to be walked, so the tighter interval is the safer bet.
+ */
+function better(a: { cost: number; count: number }, b: { cost: number; count: number }): boolean {
+  return a.cost < b.cost || (a.cost === b.cost && a.count < b.count);
+}
 
 export interface PlanRequest {
   filter?: Doc;
@@ -38,12 +48,12 @@ function scanCost(scan: IndexScan, req: PlanRequest): number {
 export function planQuery(indexes: Index[], totalDocs: number, req: PlanRequest): Plan {
   const preds = extractPredicates(req.filter);
   const collscanCost = req.sort?.length ? totalDocs * 2 : req.limit ? Math.min(totalDocs, req.limit * 8 + 8) : totalDocs;
-  let best: Plan = { kind: 'collscan', cost: collscanCost };
+  let best: Plan = { kind: 'collscan', cost: collscanCost, count: totalDocs };
 
   const outer = chooseScan(indexes, preds, req);
   if (outer) {
-    const cost = scanCost(outer, req);
-    if (cost < best.cost) best = { kind: 'scans', scans: [outer], cost };
+    const candidate: Plan = { kind: 'scans', scans: [outer], cost: scanCost(outer, req), count: outer.count };
+    if (better(candidate, best)) best = candidate;
   }
   if (preds.or) {
     const scans: IndexScan[] = [];
@@ -52,8 +62,13 @@ export function planQuery(indexes: Index[], totalDocs: number, req: PlanRequest)
       if (!scan) return best;
       scans.push(scan);
     }
-    const cost = scans.reduce((sum, s) => sum + scanCost(s, req), 0);
-    if (cost < best.cost) best = { kind: 'scans', scans, cost };
+    const candidate: Plan = {
+      kind: 'scans',
+      scans,
+      cost: scans.reduce((sum, s) => sum + scanCost(s, req), 0),
+      count: scans.reduce((sum, s) => sum + s.count, 0),
+    };
+    if (better(candidate, best)) best = candidate;
   }
   return best;
 }
@@ -66,7 +81,8 @@ function chooseScan(indexes: Index[], preds: Predicates, req: PlanRequest): Inde
     const scan = scanFor(index, preds.fields, req.sort);
     if (!scan) continue;
     const cost = scanCost(scan, req);
-    if (cost < bestCost || (cost === bestCost && scan.providesSort && !best?.providesSort)) {
+    const tie = cost === bestCost && best !== null;
+    if (cost < bestCost || (tie && (scan.count < best!.count || (scan.count === best!.count && scan.providesSort && !best!.providesSort)))) {
       best = scan;
       bestCost = cost;
     }

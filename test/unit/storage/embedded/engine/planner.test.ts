@@ -32,6 +32,14 @@ describe('planQuery', () => {
     expect(scanned(plan)).toBe(5);
   });
 
+  it('prefers the tighter $or plan over a name-prefix scan that must walk finished jobs (null nextRunAt sorts first)', () => {
+    const coll = jobs(300, 40);
+    for (let i = 0; i < 2000; i++) coll.insert({ name: 'send', priority: 0, nextRunAt: null, lockedAt: null, lastFinishedAt: new Date() });
+    const plan = planQuery(coll.plannerIndexes, coll.count, { filter: lockQuery(new Date()), sort: [['nextRunAt', 1], ['priority', -1]], limit: 1 });
+    expect(plan.kind === 'scans' && plan.scans.length).toBe(2);
+    expect(scanned(plan)).toBe(40);
+  });
+
   it('returns the same documents as a full scan, in the requested order', () => {
     const coll = jobs(500, 50);
     const filter = lockQuery(new Date());
