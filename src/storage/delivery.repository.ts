@@ -23,6 +23,8 @@ const schema = new Schema<DeliveryDocument>(
 // Platforms stop retrying within hours (Feishu: about 7 h); keep ids for 3 days.
 schema.index({ createdAt: 1 }, { expireAfterSeconds: 3 * 24 * 3600 });
 
+const STALE_RUNNING_MS = 2 * 60 * 1000;
+
 export class MongoDeliveryLog implements DeliveryLog {
   private readonly model: Model<DeliveryDocument>;
   constructor(conn: Connection) {
@@ -39,6 +41,13 @@ export class MongoDeliveryLog implements DeliveryLog {
       return undefined;
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
+      // A reservation left 'running' by a process that died is taken over, so the command is not lost.
+      const stale = new Date(Date.now() - STALE_RUNNING_MS);
+      const takeover = await this.model.collection.findOneAndUpdate(
+        { _id: String(deliveryId), status: 'running', createdAt: { $lt: stale } } as never,
+        { $set: { createdAt: new Date() } },
+      );
+      if (takeover) return undefined;
       const existing = await this.model.collection.findOne({ _id: String(deliveryId) } as never);
       return ((existing as DeliveryDocument | null)?.replies as Reply[] | undefined) ?? [];
     }
