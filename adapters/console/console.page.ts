@@ -4,9 +4,54 @@
 // console.page-script.ts; it sets server text only through textContent.
 import { CONSOLE_SCRIPT } from './console.page-script.js';
 
+// The page chrome's words in each locale (server texts arrive already translated).
+const STRINGS = {
+  text: {
+    en: {
+      console: 'Console', chat: 'Chat', inbox: 'Inbox', youAre: 'You are', loading: 'Loading…', markRead: 'Mark all read',
+      bot: 'Duban', app: 'BOT', message: 'Message', send: 'Send', quick: 'Quick commands', conversation: 'Conversation with Duban',
+      inboxHint: 'What Duban sent to {name}: pings, handoffs, escalations.', inboxEmpty: 'Nothing yet. When Duban pings {name}, it shows up here.',
+      chatSub: 'Direct message · you are {name}', placeholder: 'Message Duban, e.g. /ticket help',
+      hint: 'Enter to send · Shift+Enter for a new line · ↑ recalls your last command',
+      welcome: 'Hi {name}, this is your direct line to Duban',
+      welcome1: 'You are acting as {name} ({what}). Type a command such as `/ticket open Printer on fire --priority P1`, or use a quick command below.',
+      welcome2: 'Cards have buttons: click them like in Slack, Teams or Feishu. What Duban sends you appears in the inbox.',
+      private: 'Only visible to you', updated: 'Updated below', card: 'Ticket card', retry: 'Retry', live: 'Live', reconnecting: 'Reconnecting…',
+      unreachable: 'Could not reach Duban. Check that it is running, then retry.', failed: 'Duban answered {status}: {error}',
+      noReply: 'Done (no reply).', noDept: 'No department', unread: '{n} unread', peopleFailed: 'Could not load the people: {error}',
+      now: 'just now', min: '{n} min ago', hr: '{n} h ago', noPeople: 'No people are configured yet.',
+    },
+    'zh-CN': {
+      console: '控制台', chat: '对话', inbox: '收件箱', youAre: '当前身份', loading: '加载中…', markRead: '全部标为已读',
+      bot: '督办', app: '机器人', message: '消息', send: '发送', quick: '快捷命令', conversation: '与督办的对话',
+      inboxHint: '督办发给{name}的提醒、转交和升级。', inboxEmpty: '暂无消息。督办提醒{name}时会显示在这里。',
+      chatSub: '私信 · 当前身份：{name}', placeholder: '给督办发消息，例如 /工单 帮助',
+      hint: 'Enter 发送 · Shift+Enter 换行 · ↑ 调出上一条命令',
+      welcome: '{name}，你好！这里是你和督办的私信',
+      welcome1: '你正以{name}（{what}）的身份操作。输入命令，例如 `/工单 新建 打印机着火 --priority P1`，或点击下方的快捷命令。',
+      welcome2: '卡片上的按钮可以直接点击，和在 Slack、Teams、飞书里一样。督办发给你的消息会出现在收件箱。',
+      private: '仅你可见', updated: '已更新，见下方', card: '工单卡片', retry: '重试', live: '已连接', reconnecting: '正在重新连接…',
+      unreachable: '无法连接督办。请确认服务正在运行，然后重试。', failed: '督办返回 {status}：{error}',
+      noReply: '已完成（无回复）。', noDept: '无部门', unread: '{n} 条未读', peopleFailed: '无法加载人员：{error}',
+      now: '刚刚', min: '{n} 分钟前', hr: '{n} 小时前', noPeople: '尚未配置任何人员。',
+    },
+  },
+  roles: {
+    en: { agent: 'Agent', supervisor: 'Supervisor', manager: 'Manager', director: 'Director', reviewer: 'Reviewer', admin: 'Admin' },
+    'zh-CN': { agent: '客服', supervisor: '主管', manager: '经理', director: '总监', reviewer: '评审', admin: '管理员' },
+  },
+  langs: { en: 'English', 'zh-CN': '简体中文' },
+  // [label, command, fill the box instead of sending]
+  chips: {
+    en: [['help', '/ticket help'], ['list mine', '/ticket list mine'], ['list unclaimed', '/ticket list unclaimed'], ['open …', '/ticket open ', true]],
+    'zh-CN': [['帮助', '/工单 帮助'], ['我的工单', '/工单 列表 我的'], ['未认领', '/工单 列表 未认领'], ['新建 …', '/工单 新建 ', true]],
+  },
+  show: { en: '/ticket show ', 'zh-CN': '/工单 查看 ' },
+};
+
 const STYLE = `
 :root{--bg:#f3f4f6;--panel:#fff;--side:#f8f9fb;--text:#1f2328;--muted:#5f6773;--line:#e3e6eb;--line2:#cfd4dc;
---brand:#4f46e5;--brand-soft:#eef2ff;--head:#1e1b4b;--focus:#6366f1;--code:#eef0f3;--me:#4f46e5;
+--brand:#4f46e5;--primary:#4f46e5;--brand-soft:#eef2ff;--head:#1e1b4b;--focus:#6366f1;--code:#eef0f3;--me:#4f46e5;
 --good:#16a34a;--warning:#d97706;--danger:#dc2626;--info:#2563eb;--neutral:#9ca3af;--err-bg:#fef2f2;--err:#b91c1c;
 --shadow:0 1px 2px rgba(16,24,40,.05),0 1px 3px rgba(16,24,40,.07);color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1115;--panel:#171a21;--side:#13161c;--text:#e6e8eb;--muted:#9aa3ae;
@@ -22,7 +67,7 @@ button{cursor:pointer}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 :focus-visible{outline:2px solid var(--focus);outline-offset:2px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.88em;background:var(--code);padding:1px 5px;border-radius:4px}
-.app{display:grid;grid-template-columns:330px minmax(0,1fr);grid-template-rows:52px minmax(0,1fr);height:100vh;height:100dvh}
+.app{display:grid;grid-template-columns:360px minmax(0,1fr);grid-template-rows:52px minmax(0,1fr);height:100vh;height:100dvh}
 .top{grid-column:1/-1;display:flex;align-items:center;gap:12px;padding:0 14px 0 16px;background:var(--head);color:#fff;min-width:0}
 .brand{display:flex;align-items:center;gap:9px;font-weight:650;font-size:15px;white-space:nowrap}
 .logo{display:inline-grid;place-items:center;width:30px;height:30px;border-radius:8px;background:#6366f1;color:#fff;font-weight:700;font-size:15px}
@@ -30,9 +75,9 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",mo
 .conn{margin-left:auto;font-size:12px;display:flex;align-items:center;gap:6px;opacity:.85;white-space:nowrap}
 .conn::before{content:"";width:8px;height:8px;border-radius:50%;background:#22c55e;box-shadow:0 0 0 3px rgba(34,197,94,.25)}
 .conn.down::before{background:#f59e0b;box-shadow:0 0 0 3px rgba(245,158,11,.25)}
-.me{display:flex;align-items:center;gap:8px;min-width:0;background:rgba(255,255,255,.08);border:1px solid rgba(255,255,255,.16);border-radius:999px;padding:3px 12px 3px 3px;color:#fff}
-.me:hover{background:rgba(255,255,255,.14)}
-.me .av{width:26px;height:26px;border-radius:50%;font-size:11px}
+.mebtn{display:flex;align-items:center;gap:8px;min-width:0;background:rgba(255,255,255,.08);border:1px solid rgba(255,255,255,.16);border-radius:999px;padding:3px 12px 3px 3px;color:#fff}
+.mebtn:hover{background:rgba(255,255,255,.14)}
+.mebtn .av{width:26px;height:26px;border-radius:50%;font-size:11px}
 .me-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:180px}
 .tabs{display:none}
 .av{flex:none;display:inline-grid;place-items:center;width:36px;height:36px;border-radius:8px;color:#fff;font-weight:600;font-size:13px;line-height:1;user-select:none}
@@ -70,17 +115,24 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",mo
 .dot.tone-good{background:var(--good)}.dot.tone-warning{background:var(--warning)}.dot.tone-danger{background:var(--danger)}.dot.tone-info{background:var(--info)}
 .note details{margin-top:8px}
 .note summary{cursor:pointer;font-size:12.5px;color:var(--brand);font-weight:600;width:max-content;border-radius:4px}
-.note .card{margin-top:8px;width:100%;box-shadow:none;padding:10px 12px}
-.tlink{background:var(--code);border:0;border-radius:4px;padding:0 5px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88em;font-weight:600;color:var(--brand)}
+.note .card{margin-top:8px;width:100%;box-shadow:none;padding:10px 12px;font-size:13px}
+.note .card-title{font-size:14px}
+.note .fields{gap:6px 12px;margin-top:8px}
+.note .fields dt{font-size:11.5px}
+.note .card-actions,.note .card-inputs{margin-top:10px;gap:6px}
+.note .btn,.note .sel{min-height:30px;padding:3px 10px;font-size:12.5px}
+.tlink{background:none;border:0;border-radius:3px;padding:0;margin:0;font-weight:600;color:var(--brand);white-space:nowrap}
 .tlink:hover{text-decoration:underline}
 .main{display:flex;flex-direction:column;min-width:0;min-height:0;background:var(--panel)}
 .chat-head{display:flex;align-items:center;gap:10px;padding:9px 20px;border-bottom:1px solid var(--line);min-width:0}
 .chat-head .av{width:32px;height:32px}
+.chat-id{min-width:0}
 .chat-title{font-weight:650}
 .chat-sub{font-size:12px;color:var(--muted);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .banner{margin:10px 20px 0;padding:9px 12px;border-radius:8px;background:var(--err-bg);color:var(--err);border:1px solid color-mix(in srgb,var(--err) 30%,transparent)}
 .log-wrap{flex:1;overflow:auto;padding:18px 20px 10px;scroll-behavior:smooth}
-.log{max-width:900px;margin:0 auto;display:flex;flex-direction:column;gap:16px}
+.log{max-width:900px;margin:0 auto}
+.log-inner{display:flex;flex-direction:column;gap:16px}
 .welcome{text-align:center;padding:18px 12px 22px;border-bottom:1px solid var(--line);color:var(--muted)}
 .welcome .av{width:56px;height:56px;font-size:24px;border-radius:14px;margin-bottom:8px}
 .welcome h2{color:var(--text);font-size:18px;margin:0 0 6px}
@@ -88,6 +140,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",mo
 .msg{display:flex;gap:10px;align-items:flex-start;min-width:0}
 .msg.me{justify-content:flex-end}
 .msg .body{min-width:0;max-width:min(620px,100%);display:flex;flex-direction:column;gap:6px;align-items:flex-start}
+.msg.bot .body{flex:1;max-width:640px}
 .msg.me .body{align-items:flex-end;max-width:min(560px,85%)}
 .meta{font-size:12px;color:var(--muted);display:flex;gap:7px;align-items:baseline}
 .meta b{color:var(--text);font-size:14px}
@@ -103,7 +156,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",mo
 .typing i{width:7px;height:7px;border-radius:50%;background:var(--muted);opacity:.4;animation:blink 1.2s infinite}
 .typing i:nth-child(2){animation-delay:.2s}.typing i:nth-child(3){animation-delay:.4s}
 @keyframes blink{40%{opacity:1}}
-.card{background:var(--panel);border:1px solid var(--line);border-left:4px solid var(--neutral);border-radius:8px;padding:12px 14px;box-shadow:var(--shadow);width:min(560px,100%)}
+.card{background:var(--panel);border:1px solid var(--line);border-left:4px solid var(--neutral);border-radius:8px;padding:12px 14px;box-shadow:var(--shadow);width:min(600px,100%)}
 .card.tone-good{border-left-color:var(--good)}.card.tone-warning{border-left-color:var(--warning)}
 .card.tone-danger{border-left-color:var(--danger)}.card.tone-info{border-left-color:var(--info)}
 .card[aria-busy=true]{opacity:.75}
@@ -123,8 +176,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",mo
 .btn,.sel{min-height:32px;border:1px solid var(--line2);background:var(--panel);border-radius:6px;padding:4px 12px;font-weight:600;font-size:13px}
 .sel{font-weight:500;padding:4px 8px;max-width:100%}
 .btn:hover:not(:disabled){background:var(--bg)}
-.btn.primary{background:var(--brand);border-color:var(--brand);color:#fff}
-.btn.primary:hover:not(:disabled){background:color-mix(in srgb,var(--brand) 85%,#000)}
+.btn.primary{background:var(--primary);border-color:var(--primary);color:#fff}
+.btn.primary:hover:not(:disabled){background:color-mix(in srgb,var(--primary) 85%,#000)}
 .btn.danger{background:var(--panel);border-color:var(--danger);color:var(--danger)}
 .btn.danger:hover:not(:disabled){background:var(--danger);color:#fff}
 .btn:disabled,.sel:disabled,.card-inputs :disabled{opacity:.55;cursor:progress}
@@ -140,7 +193,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",mo
 .box{display:flex;align-items:flex-end;gap:8px;border:1px solid var(--line2);border-radius:12px;padding:6px 6px 6px 12px;background:var(--panel)}
 .box:focus-within{border-color:var(--brand);box-shadow:0 0 0 3px var(--brand-soft)}
 .box textarea{flex:1;border:0;outline:0;resize:none;background:transparent;min-height:32px;max-height:168px;padding:6px 0;line-height:1.45}
-.send{flex:none;width:34px;height:34px;border:0;border-radius:8px;background:var(--brand);color:#fff;display:grid;place-items:center}
+.send{flex:none;width:34px;height:34px;border:0;border-radius:8px;background:var(--primary);color:#fff;display:grid;place-items:center}
 .send:disabled{background:var(--line2);cursor:default}
 .hint{font-size:11.5px;color:var(--muted);margin-top:6px}
 @media (max-width:799px){
@@ -168,7 +221,7 @@ const BODY = `
   <header class="top">
     <div class="brand"><span class="logo" aria-hidden="true">督</span><span>Duban</span><span class="brand-sub" data-i18n="console">Console</span></div>
     <div class="conn" id="conn" role="status"><span class="conn-text" id="connText"></span></div>
-    <button class="me" id="meBtn" type="button"><span class="av" id="meAv" aria-hidden="true"></span><span class="me-name" id="meName"></span></button>
+    <button class="mebtn" id="meBtn" type="button"><span class="av" id="meAv" aria-hidden="true"></span><span class="me-name" id="meName"></span></button>
   </header>
   <nav class="tabs" role="tablist" id="tabs">
     <button type="button" role="tab" id="tabChat" aria-controls="main" aria-selected="true"><span data-i18n="chat">Chat</span></button>
@@ -190,7 +243,7 @@ const BODY = `
   </aside>
   <main class="main" id="main">
     <div class="chat-head"><span class="av bot" aria-hidden="true">督</span>
-      <div style="min-width:0"><div class="chat-title" data-i18n="bot">Duban</div><div class="chat-sub" id="chatSub"></div></div></div>
+      <div class="chat-id"><div class="chat-title" data-i18n="bot">Duban</div><div class="chat-sub" id="chatSub"></div></div></div>
     <div class="banner" id="banner" role="alert" hidden></div>
     <div class="log-wrap" id="logWrap"><div class="log" id="log" role="log" aria-live="polite" aria-relevant="additions" data-i18n-aria="conversation" aria-label="Conversation"></div></div>
     <form class="composer" id="composer" autocomplete="off">
@@ -216,6 +269,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <style>${STYLE}</style>
 </head>
 <body>${BODY}
+<script type="application/json" id="strings">${JSON.stringify(STRINGS).replace(/</g, '\\u003c')}</script>
 <script>${CONSOLE_SCRIPT}</script>
 </body>
 </html>
