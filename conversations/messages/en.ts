@@ -138,4 +138,11 @@ export const en: Record<string, string> = {
   'help.list': "List your tickets, your department's, overdue or unclaimed ones.",
   'help.admin': 'Link a chat account to a person (admins).',
   'help.help': 'This list, or help for one command.',
+  'type.inquiry': 'inquiry',
+  'type.request': 'service request',
+  'type.complaint': 'complaint',
+  'type.incident': 'incident',
+  'tier.vip': 'VIP',
+  'tier.standard': 'standard',
+  'tier.prospect': 'prospect',
 };

@@ -131,4 +131,11 @@ export const zhCN: Record<string, string> = {
   'help.list': '列出我的、本部门的、超时的或未认领的工单。',
   'help.admin': '把聊天账号关联到人员（管理员）。',
   'help.help': '显示本列表，或某个命令的帮助。',
+  'type.inquiry': '咨询',
+  'type.request': '服务需求',
+  'type.complaint': '投诉',
+  'type.incident': '应急事件',
+  'tier.vip': '重要客户',
+  'tier.standard': '一般客户',
+  'tier.prospect': '潜在客户',
 };

@@ -25,9 +25,9 @@ export function ticketCard(ticket: Ticket, org: OrgView, locale: Locale): Card {
   b.field(t('label.state'), t(`state.${ticket.state}`))
     .field(t('label.owner'), ticket.ownerId ? personName(org, ticket.ownerId) : t('label.unclaimed'))
     .field(t('label.department'), departmentName(org, ticket.departmentId, locale))
-    .field(t('label.type'), ticket.type)
+    .field(t('label.type'), t(`type.${ticket.type}`))
     .field(t('label.priority'), ticket.priority)
-    .field(t('label.tier'), ticket.tier);
+    .field(t('label.tier'), t(`tier.${ticket.tier}`));
   if (ticket.customer) b.field(t('label.customer'), ticket.customer);
   if (ticket.incidentLevel) b.field(t('label.level'), String(ticket.incidentLevel));
   if (ticket.escalation) {
