@@ -1,5 +1,6 @@
 // A ticket and everything that happened to it (POLICY.md §1).
 import type { Platform } from '../core/platform.js';
+import type { ClockState } from '../sla/clock.js';
 
 export const TICKET_TYPES = ['inquiry', 'request', 'complaint', 'incident'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
@@ -93,6 +94,8 @@ export interface Ticket {
   satisfaction?: number;
   /** Set by the SLA clocks when a clock breaches; cleared when none is overdue. */
   overdueSince?: Date;
+  /** The ticket's SLA clocks (POLICY.md §2), saved with every change of the ticket. */
+  clocks?: ClockState[];
   confidential: boolean;
   /** Optimistic-concurrency version: a save succeeds only if nobody saved in between. */
   version: number;
