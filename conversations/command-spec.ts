@@ -8,12 +8,21 @@ import type { Reply } from '../src/core/card.js';
 import type { Clock } from '../src/core/clock.js';
 import type { OrgView, Person } from '../src/org/org.types.js';
 import type { TicketService } from '../src/tickets/ticket.service.js';
-import type { ChangeSource } from '../src/tickets/ticket.types.js';
+import type { ChangeSource, Ticket } from '../src/tickets/ticket.types.js';
+import type { ClockView } from '../src/sla/clock-view.js';
+import type { ClockService } from '../src/sla/clock.service.js';
+import type { OutageLog } from '../src/sla/outage.js';
 
 export interface CommandServices {
   tickets: TicketService;
   org: OrgView;
   clock: Clock;
+  /** The ticket's clocks as of now, for cards. */
+  clocksOf?: (ticket: Ticket) => ClockView[];
+  /** Runs the SLA clocks (outages). */
+  clockService?: ClockService;
+  /** Declared outages. */
+  outages?: OutageLog;
   /** Links a platform identity to a person (admin link). */
   linkIdentity?: (personId: string, platform: Actor['platform'], userId: string) => Promise<void>;
 }

@@ -20,12 +20,21 @@ import { NotifyingEffectSink } from './notifications/notification.effects.js';
 import { CommandRouter } from '../conversations/router.js';
 import { allCommands } from '../conversations/commands/index.js';
 import { registerConsoleRoutes } from '../adapters/console/console.routes.js';
+import { loadPolicy } from './config/policy.loader.js';
+import { CalendarRegistry } from './sla/calendar/index.js';
+import { ClockKeeper } from './sla/clock-keeper.js';
+import { ClockService } from './sla/clock.service.js';
+import { viewClocks } from './sla/clock-view.js';
+import { MongoOutageLog } from './storage/outage.repository.js';
+import { JobRunner } from '../jobs/job-runner.js';
 
 export interface RunningApp {
   port: number;
   database: DatabaseHandle;
   router: CommandRouter;
   org: LiveOrg;
+  clocks: ClockService;
+  jobs: JobRunner;
   /** The token guarding the admin API (generated when ADMIN_TOKEN is not set). */
   adminToken: string;
   consoleUrl?: string;
@@ -34,6 +43,8 @@ export interface RunningApp {
 
 export interface AppOptions {
   clock?: Clock;
+  /** Agenda's scan interval (ms); tests shorten it. */
+  jobPollMs?: number;
 }
 
 function platformConfigured(env: Env): boolean {
@@ -44,15 +55,20 @@ export async function startApp(env: Env, logger: Logger, options: AppOptions = {
   const clock = options.clock ?? systemClock;
   const database = await openDatabase({ mongodbUri: env.MONGODB_URI, dataDir: env.DATA_DIR, logger });
   try {
-    return await wire(env, logger, clock, database);
+    return await wire(env, logger, clock, database, options);
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHandle): Promise<RunningApp> {
+async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHandle, options: AppOptions): Promise<RunningApp> {
   const conn = database.connection;
+  // Policy and calendars first: a bad POLICY_FILE stops start-up before anything else happens.
+  const policy = loadPolicy(env.POLICY_FILE);
+  const calendars = new CalendarRegistry(Object.values(policy.calendars));
+  const year = clock.now().getUTCFullYear();
+  for (const warning of calendars.coverageWarnings([year, year + 1])) logger.warn(warning);
   const orgRepo = new OrgRepository(conn);
   if (env.ORG_FILE) {
     await orgRepo.replaceAll(loadOrgFile(env.ORG_FILE));
@@ -65,14 +81,30 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const tickets = new MongoTicketRepository(conn);
   const notifications = new MongoNotificationStore(conn);
   const deliveries = new MongoDeliveryLog(conn);
-  await Promise.all([tickets.init(), notifications.init(), deliveries.init()]);
+  const outages = new MongoOutageLog(conn);
+  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init()]);
 
-  const ticketService = new TicketService({ tickets, org, clock, effects: new NotifyingEffectSink({ org, store: notifications, clock }) });
+  const keeper = new ClockKeeper({ policy, calendars, org });
+  const sink = new NotifyingEffectSink({ org, store: notifications, clock });
+  const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
+  const clockService = new ClockService({ tickets, keeper, org, clock, notices: sink, scheduler: jobs });
+  jobs.define(clockService);
+  const ticketService = new TicketService({
+    tickets,
+    org,
+    clock,
+    effects: sink,
+    clocks: { keeper, scheduler: jobs, outageActive: () => !!outages.active() },
+  });
+  const clocksOf = (ticket: Parameters<typeof viewClocks>[0]) => viewClocks(ticket, keeper, clock.now());
   const router = new CommandRouter({
     services: {
       tickets: ticketService,
       org,
       clock,
+      clocksOf,
+      clockService,
+      outages,
       linkIdentity: async (personId, platform, userId) => {
         await orgRepo.linkIdentity(personId, { platform, userId });
         org.replace(await orgRepo.load());
@@ -94,8 +126,12 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const platforms = platformConfigured(env);
   const consoleEnabled = env.CONSOLE_ENABLED === 'true' || (!platforms && env.CONSOLE_ENABLED !== 'false');
   if (consoleEnabled) {
-    registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, token: platforms ? adminToken : undefined });
+    registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, clocksOf, token: platforms ? adminToken : undefined });
   }
+
+  await jobs.start();
+  // Catch up at once on milestones missed while the bot was down.
+  void clockService.sweep().catch((err) => logger.error({ err }, 'start-up clock sweep failed'));
 
   const port = await http.listen(env.PORT, env.HOST);
   const base = `http://localhost:${port}`;
@@ -109,11 +145,14 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     database,
     router,
     org,
+    clocks: clockService,
+    jobs,
     adminToken,
     consoleUrl,
     async stop() {
       shuttingDown = true;
       await http.close();
+      await jobs.stop();
       await database.close();
     },
   };

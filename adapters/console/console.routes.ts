@@ -22,6 +22,7 @@ export interface ConsoleDeps {
   notifications: NotificationStore;
   tickets: TicketService;
   clock: Clock;
+  clocksOf?: (ticket: import('../../src/tickets/ticket.types.js').Ticket) => import('../../src/sla/clock-view.js').ClockView[];
   /** When set, every console request must carry this token (bearer header or ?token=). */
   token?: string;
 }
@@ -97,7 +98,7 @@ export function registerConsoleRoutes(http: HttpServer, deps: ConsoleDeps): void
       // Cards that ask for a decision (handoffs, escalations) come with the ticket's live card.
       if (n.ticketId && /^(handoff\.request|ticket\.escalated_to_you|ticket\.assigned_to_you|ticket\.opened|incident\.)/.test(n.message)) {
         const ticket = await deps.tickets.show(person, n.ticketId).catch(() => undefined);
-        if (ticket) entry.card = ticketCard(ticket, deps.org, person.locale);
+        if (ticket) entry.card = ticketCard(ticket, deps.org, person.locale, deps.clocksOf?.(ticket));
       }
       rendered.push(entry);
     }

@@ -17,6 +17,8 @@ import { declineCommand } from './decline.command.js';
 import { showCommand } from './show.command.js';
 import { listCommand } from './list.command.js';
 import { adminCommand } from './admin.command.js';
+import { followupCommand } from './followup.command.js';
+import { outageCommand } from './outage.command.js';
 import { helpCommand } from './help.command.js';
 
 export function allCommands(): CommandSpec[] {
@@ -36,6 +38,8 @@ export function allCommands(): CommandSpec[] {
     declineCommand,
     showCommand,
     listCommand,
+    followupCommand,
+    outageCommand,
     adminCommand,
   ] as CommandSpec[];
   commands.push(helpCommand(() => commands) as CommandSpec);

@@ -60,6 +60,6 @@ export const openCommand = defineCommand({
       },
       ctx.source,
     );
-    return [{ text: say(ctx.locale, org, 'reply.opened', { id: ticket.id, title: ticket.title }), card: ticketCard(ticket, org, ctx.locale) }];
+    return [{ text: say(ctx.locale, org, 'reply.opened', { id: ticket.id, title: ticket.title }), card: ticketCard(ticket, org, ctx.locale, ctx.services.clocksOf?.(ticket)) }];
   },
 });

@@ -14,7 +14,7 @@ export const showCommand = defineCommand({
   schema: z.object({ id: ticketIdArg }),
   async run(ctx, args) {
     const ticket = await ctx.services.tickets.show(requirePerson(ctx), args.id);
-    const card = ticketCard(ticket, ctx.services.org, ctx.locale);
+    const card = ticketCard(ticket, ctx.services.org, ctx.locale, ctx.services.clocksOf?.(ticket));
     const lines = timelineLines(ticket, ctx.services.org, ctx.locale, 10);
     card.fields.push({ label: translate(ctx.locale, 'label.timeline'), value: lines.join('\n'), short: false });
     return [{ card }];

@@ -19,7 +19,8 @@ export interface TicketActionOptions<S extends z.ZodRawShape> {
   positional?: string[];
   rest?: string;
   toAction: (args: z.infer<z.ZodObject<S & { id: typeof ticketIdArg }>>, ctx: CommandContext) => TicketAction;
-  reply: string;
+  /** Message code of the answer (or a function of the updated ticket). */
+  reply: string | ((ticket: Ticket) => string);
   replyParams?: (ticket: Ticket, ctx: CommandContext) => Record<string, string>;
 }
 
@@ -38,7 +39,8 @@ export function ticketActionCommand<S extends z.ZodRawShape>(opts: TicketActionO
         const typed = args as { id: string } & Record<string, unknown>;
         const { ticket } = await ctx.services.tickets.act(person, typed.id, opts.toAction(typed as never, ctx), ctx.source);
         const params = { id: ticket.id, ...(opts.replyParams?.(ticket, ctx) ?? {}) };
-        return [{ text: say(ctx.locale, ctx.services.org, opts.reply, params), card: ticketCard(ticket, ctx.services.org, ctx.locale) }];
+        const reply = typeof opts.reply === 'function' ? opts.reply(ticket) : opts.reply;
+        return [{ text: say(ctx.locale, ctx.services.org, reply, params), card: ticketCard(ticket, ctx.services.org, ctx.locale, ctx.services.clocksOf?.(ticket)) }];
       },
     });
 }

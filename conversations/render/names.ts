@@ -3,12 +3,14 @@
 import type { Locale } from '../../src/core/platform.js';
 import type { OrgView } from '../../src/org/org.types.js';
 import { translate, type Params } from '../messages/index.js';
+import { formatDuration } from '../../src/sla/duration.js';
 
 const PERSON_PARAMS = ['by', 'owner', 'person', 'to', 'assignee', 'previousOwner'];
 const DEPARTMENT_PARAMS = ['department', 'from'];
 
-export function personName(org: OrgView, id: string | undefined): string {
+export function personName(org: OrgView, id: string | undefined, locale: Locale = 'en'): string {
   if (!id) return '';
+  if (id === 'system') return translate(locale, 'actor.system');
   return org.person(id)?.name ?? id;
 }
 
@@ -27,7 +29,18 @@ export function formatTime(at: Date | string | undefined): string {
 /** Message parameters with ids replaced by what a reader understands. */
 export function readableParams(params: Params, org: OrgView, locale: Locale): Params {
   const out: Params = { ...params };
-  for (const k of PERSON_PARAMS) if (typeof out[k] === 'string' && org.person(out[k] as string)) out[k] = personName(org, out[k] as string);
+  // Texts stored in both languages carry the Chinese one as `<key>_zh`.
+  for (const k of Object.keys(out)) {
+    if (!k.endsWith('_zh')) continue;
+    if (locale === 'zh-CN') out[k.slice(0, -3)] = out[k];
+    delete out[k];
+  }
+  for (const k of PERSON_PARAMS) if (typeof out[k] === 'string') out[k] = personName(org, out[k] as string, locale);
+  if (typeof out.reason === 'string' && out.reason.startsWith('sla:')) {
+    out.reason = translate(locale, 'reason.sla', { clock: translate(locale, `clockname.${out.reason.slice(4)}`) });
+  }
+  if (typeof out.clock === 'string') out.clock = translate(locale, `clockname.${out.clock}`);
+  for (const k of ['left', 'over', 'used', 'target']) if (typeof out[k] === 'number') out[k] = formatDuration(out[k] as number, locale);
   for (const k of DEPARTMENT_PARAMS) if (typeof out[k] === 'string') out[k] = departmentName(org, out[k] as string, locale);
   if (typeof out.state === 'string') out.state = translate(locale, `state.${out.state}`);
   if (typeof out.action === 'string') out.action = translate(locale, `action.${out.action}`);

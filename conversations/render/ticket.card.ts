@@ -7,6 +7,29 @@ import { canTransition } from '../../src/tickets/ticket.machine.js';
 import type { Ticket, TicketState } from '../../src/tickets/ticket.types.js';
 import { translate } from '../messages/index.js';
 import { departmentName, formatTime, personName } from './names.js';
+import type { ClockView } from '../../src/sla/clock-view.js';
+import { formatDuration } from '../../src/sla/duration.js';
+
+const CLOCK_STATE_KEYS: Record<ClockView['status'], string> = {
+  running: 'clock.state.running',
+  overdue: 'clock.state.overdue',
+  paused: 'clock.state.paused',
+  stopped: 'clock.state.stopped',
+  late: 'clock.state.stopped_late',
+};
+
+/** One line per clock: "resolution: 3 h 20 min left of 24 h". Running and overdue clocks first. */
+function clockLines(clocks: ClockView[], locale: Locale): string {
+  const order = { overdue: 0, running: 1, paused: 2, late: 3, stopped: 4 };
+  return [...clocks]
+    .sort((a, b) => order[a.status] - order[b.status])
+    .map((c) => {
+      const fmt = (ms: number) => formatDuration(ms, locale);
+      const state = translate(locale, CLOCK_STATE_KEYS[c.status], { left: fmt(c.leftMs), over: fmt(c.overMs), used: fmt(c.usedMs), target: fmt(c.targetMs) });
+      return `${c.status === 'overdue' ? '⚠ ' : ''}${translate(locale, `clockname.${c.name}`)}: ${state}`;
+    })
+    .join('\n');
+}
 
 const TONES: Record<TicketState, Tone> = {
   open: 'warning',
@@ -17,10 +40,11 @@ const TONES: Record<TicketState, Tone> = {
   closed: 'neutral',
 };
 
-export function ticketCard(ticket: Ticket, org: OrgView, locale: Locale): Card {
+export function ticketCard(ticket: Ticket, org: OrgView, locale: Locale, clocks: ClockView[] = []): Card {
   const t = (code: string, params = {}) => translate(locale, code, params);
   const major = ticket.type === 'incident' && (ticket.incidentLevel ?? 4) <= 2 && ticket.state !== 'closed';
-  const b = card(`${ticket.id} · ${ticket.title}`, major ? 'danger' : TONES[ticket.state]).subject(`ticket:${ticket.id}`);
+  const overdue = clocks.some((c) => c.status === 'overdue');
+  const b = card(`${ticket.id} · ${ticket.title}`, major || overdue ? 'danger' : TONES[ticket.state]).subject(`ticket:${ticket.id}`);
   if (ticket.description) b.body(ticket.description);
   b.field(t('label.state'), t(`state.${ticket.state}`))
     .field(t('label.owner'), ticket.ownerId ? personName(org, ticket.ownerId) : t('label.unclaimed'))
@@ -37,6 +61,7 @@ export function ticketCard(ticket: Ticket, org: OrgView, locale: Locale): Card {
     const h = ticket.pendingHandoff;
     b.field(t('label.handoff'), `${departmentName(org, h.fromDepartmentId, locale)} → ${departmentName(org, h.toDepartmentId, locale)}${h.note ? ` (${h.note})` : ''}`, false);
   }
+  if (clocks.length) b.field(t('label.clocks'), clockLines(clocks, locale), false);
   b.context(t('label.created', { at: formatTime(ticket.createdAt), by: personName(org, ticket.createdBy) }));
   addActions(b, ticket, org, locale);
   return b.build();

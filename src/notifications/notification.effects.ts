@@ -5,7 +5,7 @@ import type { OrgView } from '../org/org.types.js';
 import type { EffectSink } from '../tickets/ports.js';
 import type { Effect, Recipient } from '../tickets/ticket.machine.js';
 import type { Ticket } from '../tickets/ticket.types.js';
-import type { ClockEffects, NotificationStore } from './notification.types.js';
+import type { Notice, NotificationStore } from './notification.types.js';
 
 export function recipients(to: Recipient, org: OrgView): string[] {
   if ('person' in to) return [to.person];
@@ -17,25 +17,36 @@ export function recipients(to: Recipient, org: OrgView): string[] {
 
 export class NotifyingEffectSink implements EffectSink {
   constructor(
-    private readonly deps: { org: OrgView; store: NotificationStore; clock: Clock; clocks?: ClockEffects },
+    private readonly deps: { org: OrgView; store: NotificationStore; clock: Clock },
   ) {}
 
   async apply(ticket: Ticket, effects: Effect[], actorId: string): Promise<void> {
+    const notices: Notice[] = [];
+    for (const effect of effects) if (effect.kind === 'notify') notices.push({ to: effect.to, message: effect.message, params: effect.params });
+    await this.deliver(ticket, notices, actorId);
+  }
+
+  /** Stores one notification per person per notice; a notice's dedupeKey becomes per-person. */
+  async deliver(ticket: Ticket, notices: Notice[], actorId?: string): Promise<void> {
     const now = this.deps.clock.now();
     const seen = new Set<string>();
     const batch = [];
-    for (const effect of effects) {
-      if (effect.kind !== 'notify') continue;
-      for (const personId of recipients(effect.to, this.deps.org)) {
+    for (const notice of notices) {
+      for (const personId of recipients(notice.to, this.deps.org)) {
         // Nobody is pinged about their own action, and nobody twice for one change.
-        const key = `${personId}:${effect.message}`;
+        const key = `${personId}:${notice.message}`;
         if (personId === actorId || seen.has(key) || !this.deps.org.person(personId)) continue;
         seen.add(key);
-        batch.push({ personId, ticketId: ticket.id, message: effect.message, params: effect.params, createdAt: now });
+        batch.push({
+          personId,
+          ticketId: ticket.id,
+          message: notice.message,
+          params: notice.params,
+          createdAt: now,
+          ...(notice.dedupeKey ? { dedupeKey: `${notice.dedupeKey}:${personId}` } : {}),
+        });
       }
     }
     if (batch.length) await this.deps.store.add(batch);
-    const clockEffects = effects.filter((e) => e.kind === 'clock');
-    if (clockEffects.length && this.deps.clocks) await this.deps.clocks.apply(ticket.id, clockEffects);
   }
 }

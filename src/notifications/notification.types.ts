@@ -8,14 +8,20 @@ export interface Notification {
   message: string;
   params: Record<string, string | number>;
   createdAt: Date;
+  /** Same key = same message: a second attempt (job rerun, redelivery) is dropped. */
+  dedupeKey?: string;
 }
 
 export interface NotificationStore {
+  /** Stores new notifications; ones whose dedupeKey is already stored are skipped. */
   add(notifications: Omit<Notification, 'id'>[]): Promise<void>;
   forPerson(personId: string, limit: number): Promise<Notification[]>;
 }
 
-/** Clock effects go here; the SLA clock engine implements it. */
-export interface ClockEffects {
-  apply(ticketId: string, effects: Array<{ action: string; clock: string }>): Promise<void>;
+/** Something to tell someone about a ticket; `to` is resolved to people by the sink. */
+export interface Notice {
+  to: import('../tickets/ticket.machine.js').Recipient;
+  message: string;
+  params: Record<string, string | number>;
+  dedupeKey?: string;
 }

@@ -5,7 +5,7 @@ import type { OrgView } from '../org/org.types.js';
 import type { ClockName, Effect } from '../tickets/ticket.machine.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import { pauseClock, resumeClock, startClock, stopClock, usedAt, type ClockState, type PauseReason, type ReminderRules } from './clock.js';
-import { targetFor, type SlaPolicy } from './sla.policy.js';
+import { describeRule, targetFor, type SlaPolicy } from './sla.policy.js';
 import type { WorkingCalendar } from './sla.types.js';
 
 export interface CalendarSource {
@@ -73,7 +73,12 @@ export class ClockKeeper {
     const match = targetFor(this.deps.policy, name, ticket);
     if (!match) return undefined;
     const calendar = this.calendarOf(ticket);
-    const clock = startClock({ name, target: match.target, ruleId: match.ruleId, targetText: match.ruleText, calendar }, now, this.rules);
+    const rule = this.deps.policy.clocks[name].rules[match.ruleIndex];
+    const clock = startClock(
+      { name, target: match.target, ruleId: match.ruleId, targetText: match.ruleText, targetTextZh: describeRule(name, rule, 'zh-CN'), calendar },
+      now,
+      this.rules,
+    );
     // A clock started while the ticket waits on the customer starts paused.
     return ticket.state === 'waiting_on_customer' ? pauseClock(clock, 'customer', now, calendar) : clock;
   }

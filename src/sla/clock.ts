@@ -17,6 +17,8 @@ export interface ClockState {
   targetMs: number;
   /** Human text of the target and the rule that set it, for messages ("resolution#2: complex, VIP → 1.5 working days"). */
   targetText: string;
+  /** The same in Chinese. */
+  targetTextZh?: string;
   ruleId: string;
   calendarId: string;
   startedAt: Date;
@@ -58,7 +60,7 @@ function advance(basis: Duration['basis'], calendar: WorkingCalendar, from: Date
 }
 
 export function startClock(
-  init: { name: string; target: Duration; ruleId: string; targetText: string; calendar: WorkingCalendar },
+  init: { name: string; target: Duration; ruleId: string; targetText: string; targetTextZh?: string; calendar: WorkingCalendar },
   now: Date,
   rules: ReminderRules,
 ): ClockState {
@@ -68,6 +70,7 @@ export function startClock(
     basis: init.target.basis,
     targetMs: durationMs(init.target, init.calendar),
     targetText: init.targetText,
+    targetTextZh: init.targetTextZh,
     ruleId: init.ruleId,
     calendarId: init.calendar.id,
     startedAt: now,

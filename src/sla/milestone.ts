@@ -69,6 +69,8 @@ export function fireMilestone(
     title: ticket.title,
     clock: clock.name,
     rule: clock.targetText,
+    rule_zh: clock.targetTextZh ?? clock.targetText,
+    target: clock.targetMs,
     left: Math.max(0, clock.targetMs - used),
     over: Math.max(0, used - clock.targetMs),
     n: updated.renags,

@@ -8,6 +8,7 @@ interface NotificationDocument {
   message: string;
   params: Record<string, string | number>;
   createdAt: Date;
+  dedupeKey?: string;
 }
 
 const schema = new Schema<NotificationDocument>(
@@ -17,10 +18,12 @@ const schema = new Schema<NotificationDocument>(
     message: { type: String, required: true },
     params: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
+    dedupeKey: String,
   },
   { collection: 'notifications', versionKey: false, minimize: false },
 );
 schema.index({ personId: 1, createdAt: -1 });
+schema.index({ dedupeKey: 1 }, { unique: true, partialFilterExpression: { dedupeKey: { $type: 'string' } } });
 
 export class MongoNotificationStore implements NotificationStore {
   private readonly model: Model<NotificationDocument>;
@@ -33,7 +36,14 @@ export class MongoNotificationStore implements NotificationStore {
   }
 
   async add(notifications: Omit<Notification, 'id'>[]): Promise<void> {
-    await this.model.insertMany(notifications);
+    try {
+      await this.model.collection.insertMany(notifications.map((n) => ({ ...n })) as never[], { ordered: false });
+    } catch (err) {
+      // Duplicates of already-stored notices are expected (a job or delivery run twice); anything else is not.
+      const errors = (err as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      if (!list.length || list.some((e) => e.code !== 11000)) throw err;
+    }
   }
 
   async forPerson(personId: string, limit: number): Promise<Notification[]> {

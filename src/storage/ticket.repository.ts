@@ -2,15 +2,22 @@
 // succeed only when the stored version is the one the change was based on.
 import type { Connection, Model } from 'mongoose';
 import type { TicketQuery, TicketRepository } from '../tickets/ports.js';
+import type { DueClockQuery } from '../sla/clock.service.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import { counterModel, ticketModel, type TicketDocument } from './models/ticket.model.js';
+
+function strip(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(strip);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return withoutUndefined(v as object);
+  return v;
+}
 
 /** Drops undefined fields so "no owner" is a missing field, not a stored null. */
 function withoutUndefined<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? withoutUndefined(v) : v;
+    out[k] = strip(v);
   }
   return out as T;
 }
@@ -28,7 +35,9 @@ function toTicket(doc: Record<string, unknown>): Ticket {
   return ticket;
 }
 
-export class MongoTicketRepository implements TicketRepository {
+const ACTIVE_STATES = ['open', 'claimed', 'pending_handoff', 'waiting_on_customer'];
+
+export class MongoTicketRepository implements TicketRepository, DueClockQuery {
   private readonly tickets: Model<TicketDocument>;
   private readonly counters: ReturnType<typeof counterModel>;
 
@@ -74,5 +83,19 @@ export class MongoTicketRepository implements TicketRepository {
       .limit(Math.min(query.limit ?? 50, 500))
       .toArray();
     return docs.map((d) => toTicket(d as Record<string, unknown>));
+  }
+
+  async dueClocks(now: Date, limit: number): Promise<Ticket[]> {
+    // Index-driven ({ 'clocks.next.at': 1 }): the sweep never scans every ticket.
+    const docs = await this.tickets.collection
+      .find({ 'clocks.next.at': { $lte: now } } as never, { projection: { timeline: 0 } })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => toTicket(d as Record<string, unknown>));
+  }
+
+  async *activeTickets(): AsyncIterable<Ticket> {
+    const cursor = this.tickets.collection.find({ state: { $in: ACTIVE_STATES } } as never, { projection: { timeline: 0 } }).batchSize(500);
+    for await (const doc of cursor) yield toTicket(doc as Record<string, unknown>);
   }
 }

@@ -53,6 +53,9 @@ export function authorise(actor: Person, ticket: Ticket, event: TicketEvent, org
     case 'resume':
     case 'resolve':
     case 'close':
+    case 'followup':
+    case 'contact':
+    case 'review':
       if (!isOwner && !leads) deny('auth.owner_or_leader', ticket, { owner: ticket.ownerId ?? '' });
       return;
     case 'reopen':

@@ -193,6 +193,28 @@ export const TRANSITIONS: { [K in TicketEvent['kind']]: Rule<K> } = {
       };
     },
   },
+  followup: {
+    from: ['resolved', 'closed'],
+    apply: (_t, e) => ({
+      // The return visit (回访): the customer's satisfaction score, which stops its clock.
+      patch: { satisfaction: e.score },
+      effects: [clock('stop', 'return_visit')],
+      details: { score: e.score, comment: e.comment },
+    }),
+  },
+  contact: {
+    from: ACTIVE,
+    apply: (t, e, ctx) => ({
+      // Talking to the customer is also the first reply by staff.
+      patch: { firstResponseAt: t.firstResponseAt ?? ctx.now },
+      effects: [clock('stop', 'complaint_contact'), clock('stop', 'first_response')],
+      details: { text: e.text },
+    }),
+  },
+  review: {
+    from: ['resolved', 'closed'],
+    apply: (_t, e) => ({ patch: {}, effects: [clock('stop', 'post_incident_review')], details: { text: e.text } }),
+  },
 };
 
 /** Whether an event is allowed in a state (used by cards to offer only buttons that can work). */

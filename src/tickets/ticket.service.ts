@@ -10,6 +10,9 @@ import { authorise, canSee } from './ticket.authz.js';
 import { openTicket } from './ticket.factory.js';
 import { transition, type Effect } from './ticket.machine.js';
 import type { EffectSink, TicketQuery, TicketRepository } from './ports.js';
+import type { ClockKeeper } from '../sla/clock-keeper.js';
+import type { ClockScheduler } from '../sla/clock.service.js';
+import { refreshOverdue } from '../sla/milestone.js';
 import type { ChangeSource, OpenTicketInput, Ticket, TicketEvent } from './ticket.types.js';
 
 const MAX_ATTEMPTS = 5;
@@ -27,6 +30,8 @@ export interface TicketServiceDeps {
   org: OrgView;
   clock: Clock;
   effects: EffectSink;
+  /** SLA clocks: started, stopped, paused and resumed with every change, and saved with it. */
+  clocks?: { keeper: ClockKeeper; scheduler: ClockScheduler; outageActive: () => boolean };
 }
 
 export class TicketService {
@@ -38,9 +43,11 @@ export class TicketService {
     if (!this.deps.org.department(departmentId)) throw new CodedError('org.unknown_department', { department: departmentId });
     const now = this.deps.clock.now();
     const number = await this.deps.tickets.nextNumber();
-    const outcome = openTicket(number, { ...input, departmentId }, { now, actorId: openerId, source });
+    const opened = openTicket(number, { ...input, departmentId }, { now, actorId: openerId, source });
+    const outcome = { ...opened, ticket: this.withClocks(opened.ticket, opened.effects, now) };
     await this.deps.tickets.insert(outcome.ticket);
     await this.deps.effects.apply(outcome.ticket, outcome.effects, openerId);
+    await this.deps.clocks?.scheduler.schedule(outcome.ticket);
     return outcome;
   }
 
@@ -51,9 +58,12 @@ export class TicketService {
       authorise(actor, current, event, this.deps.org);
       if (event.kind === 'handoff' && !this.deps.org.department(event.toDepartmentId))
         throw new CodedError('org.unknown_department', { department: event.toDepartmentId });
-      const outcome = transition(current, event, { now: this.deps.clock.now(), actorId: actor.id, source });
+      const now = this.deps.clock.now();
+      const moved = transition(current, event, { now, actorId: actor.id, source });
+      const outcome = { ...moved, ticket: this.withClocks(moved.ticket, moved.effects, now) };
       if (await this.deps.tickets.replace(outcome.ticket, current.version)) {
         await this.deps.effects.apply(outcome.ticket, outcome.effects, actor.id);
+        await this.deps.clocks?.scheduler.schedule(outcome.ticket);
         return outcome;
       }
       // Someone saved in between: decide again on the fresh ticket.
@@ -75,6 +85,15 @@ export class TicketService {
     // A confidential ticket someone may not see looks exactly like a missing one.
     if (!ticket || !canSee(actor, ticket, this.deps.org)) throw new CodedError('ticket.not_found', { id: ticketId });
     return ticket;
+  }
+
+  private withClocks(ticket: Ticket, effects: Outcome['effects'], now: Date): Ticket {
+    const clocks = this.deps.clocks;
+    if (!clocks) return ticket;
+    let next = clocks.keeper.apply(ticket, effects, now);
+    // Clocks started during a declared outage start paused, like every other clock.
+    if (clocks.outageActive()) next = clocks.keeper.applyOutage(next, 'start', now);
+    return refreshOverdue(next);
   }
 
   private toEvent(ticket: Ticket, action: TicketAction): TicketEvent {

@@ -114,7 +114,10 @@ export type TicketEvent =
   | { kind: 'escalate'; reason: string; level: EscalationLevel; toPersonId?: string }
   | { kind: 'handoff'; toDepartmentId: string; note?: string }
   | { kind: 'accept' }
-  | { kind: 'decline'; reason: string };
+  | { kind: 'decline'; reason: string }
+  | { kind: 'followup'; score: number; comment?: string }
+  | { kind: 'contact'; text?: string }
+  | { kind: 'review'; text: string };
 
 export type TicketEventKind = TicketEvent['kind'] | 'open';
 

@@ -53,6 +53,7 @@ const ticketSchema = new Schema<TicketDocument>(
     resumeState: String,
     satisfaction: Number,
     overdueSince: Date,
+    clocks: { type: [Schema.Types.Mixed], default: undefined },
     confidential: { type: Boolean, default: false },
     version: { type: Number, required: true },
     timeline: { type: [timelineSchema], default: [] },
@@ -62,6 +63,7 @@ const ticketSchema = new Schema<TicketDocument>(
 ticketSchema.index({ departmentId: 1, state: 1, updatedAt: -1 });
 ticketSchema.index({ ownerId: 1, state: 1 });
 ticketSchema.index({ state: 1, updatedAt: -1 });
+ticketSchema.index({ 'clocks.next.at': 1 });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
 

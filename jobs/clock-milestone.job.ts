@@ -1,0 +1,23 @@
+// Fires one clock milestone. Thin on purpose: parse, ask the clock service,
+// log the outcome. A stale or repeated run does nothing.
+import type { Agenda, Job } from 'agenda';
+import type { ClockService } from '../src/sla/clock.service.js';
+import type { Logger } from '../src/core/logger.js';
+import { JOB_NAMES, clockMilestoneData } from './job-names.js';
+
+export function defineClockMilestoneJob(agenda: Agenda, deps: { clocks: ClockService; logger: Logger }): void {
+  agenda.define(
+    JOB_NAMES.clockMilestone,
+    async (job: Job<unknown>) => {
+      const parsed = clockMilestoneData.safeParse(job.attrs.data);
+      if (!parsed.success) {
+        deps.logger.warn({ data: job.attrs.data, problem: parsed.error.issues[0]?.message }, 'dropping a clock job with bad data');
+        return;
+      }
+      const { ticketId, clock, seq } = parsed.data;
+      const result = await deps.clocks.fire(ticketId, clock, seq);
+      deps.logger.debug({ ticketId, clock, seq, result }, 'clock milestone');
+    },
+    { concurrency: 20, lockLifetime: 60_000, removeOnComplete: true, priority: 'high' },
+  );
+}

@@ -1,0 +1,19 @@
+// Every job Duban runs, with a schema for its data: a job whose data does not
+// parse is logged and dropped instead of crashing the worker.
+import { z } from 'zod';
+
+export const JOB_NAMES = {
+  clockMilestone: 'clock.milestone',
+  clockSweep: 'clock.sweep',
+} as const;
+
+export const clockMilestoneData = z.object({
+  ticketId: z.string().min(1),
+  clock: z.string().min(1),
+  seq: z.number().int().min(0),
+  /** `ticketId:clock:seq`: the job's unique key, so scheduling twice saves one job. */
+  key: z.string().min(1),
+});
+export type ClockMilestoneData = z.infer<typeof clockMilestoneData>;
+
+export const clockSweepData = z.object({}).passthrough().optional();

@@ -1,0 +1,70 @@
+// Agenda on the same database as everything else (MongoBackend over
+// mongoose's connection), tuned for clock precision: jobs saved by this
+// process wake the processor at once (in-memory notifications), and the
+// regular scan runs every second so jobs from other processes are locked
+// early and started by a timer at their exact moment.
+import { Agenda, InMemoryNotificationChannel } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import type { Logger } from '../src/core/logger.js';
+import type { ClockScheduler, ClockService } from '../src/sla/clock.service.js';
+import type { Ticket } from '../src/tickets/ticket.types.js';
+import { JOB_NAMES, type ClockMilestoneData } from './job-names.js';
+import { defineClockMilestoneJob } from './clock-milestone.job.js';
+import { defineClockSweepJob } from './clock-sweep.job.js';
+
+export interface JobRunnerOptions {
+  processEveryMs?: number;
+  sweepEvery?: string;
+}
+
+export class JobRunner implements ClockScheduler {
+  readonly agenda: Agenda;
+  private started = false;
+
+  constructor(
+    db: Db,
+    private readonly logger: Logger,
+    private readonly options: JobRunnerOptions = {},
+  ) {
+    this.agenda = new Agenda({
+      backend: new MongoBackend({ mongo: db }),
+      notificationChannel: new InMemoryNotificationChannel(),
+      processEvery: options.processEveryMs ?? 1000,
+      maxConcurrency: 50,
+      defaultLockLimit: 0,
+      defaultLockLifetime: 60_000,
+    });
+    this.agenda.on('error', (err: unknown) => logger.error({ err }, 'job scheduler error'));
+  }
+
+  /** Defines the jobs; call before start(). */
+  define(clocks: ClockService): void {
+    defineClockMilestoneJob(this.agenda, { clocks, logger: this.logger });
+    defineClockSweepJob(this.agenda, { clocks, logger: this.logger });
+  }
+
+  async start(): Promise<void> {
+    await this.agenda.start();
+    await this.agenda.every(this.options.sweepEvery ?? '1 minute', JOB_NAMES.clockSweep);
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.agenda.stop();
+  }
+
+  async schedule(ticket: Ticket): Promise<void> {
+    for (const clock of ticket.clocks ?? []) {
+      if (clock.status !== 'running' || !clock.next) continue;
+      const data: ClockMilestoneData = { ticketId: ticket.id, clock: clock.name, seq: clock.next.seq, key: `${ticket.id}:${clock.name}:${clock.next.seq}` };
+      await this.agenda
+        .create(JOB_NAMES.clockMilestone, data)
+        .unique({ 'data.key': data.key }, { insertOnly: true })
+        .schedule(clock.next.at)
+        .save();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+// Runs the clocks: fires a due milestone (remind, breach, re-nag, escalate),
+// declares outages, and sweeps for milestones missed while the bot was down.
+// Every step is safe to run twice: stale milestones are ignored, saves carry a
+// version precondition, and notices carry dedupe keys.
+import type { Clock } from '../core/clock.js';
+import type { OrgView } from '../org/org.types.js';
+import type { TicketRepository } from '../tickets/ports.js';
+import { nextEscalation } from '../tickets/escalation.js';
+import { transition } from '../tickets/ticket.machine.js';
+import type { Ticket } from '../tickets/ticket.types.js';
+import type { Notice } from '../notifications/notification.types.js';
+import type { ClockKeeper } from './clock-keeper.js';
+import { fireMilestone } from './milestone.js';
+
+export interface ClockScheduler {
+  /** Makes sure the next milestone of every running clock of the ticket will fire. */
+  schedule(ticket: Ticket): Promise<void>;
+}
+
+export interface NoticeSink {
+  deliver(ticket: Ticket, notices: Notice[], actorId?: string): Promise<void>;
+}
+
+export interface DueClockQuery {
+  /** Tickets with a running clock whose next milestone is at or before `now`. */
+  dueClocks(now: Date, limit: number): Promise<Ticket[]>;
+  /** Active tickets (for outages). */
+  activeTickets(): AsyncIterable<Ticket>;
+}
+
+export type FireResult = 'fired' | 'stale' | 'not-due';
+
+const MAX_ATTEMPTS = 5;
+
+export class ClockService {
+  constructor(
+    private readonly deps: {
+      tickets: TicketRepository & DueClockQuery;
+      keeper: ClockKeeper;
+      org: OrgView;
+      clock: Clock;
+      notices: NoticeSink;
+      scheduler: ClockScheduler;
+    },
+  ) {}
+
+  /** Fires the milestone a job was scheduled for; `seq` identifies the clock state it was scheduled from. */
+  async fire(ticketId: string, clockName: string, seq: number): Promise<FireResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const ticket = await this.deps.tickets.get(ticketId);
+      if (!ticket) return 'stale';
+      const now = this.deps.clock.now();
+      const clock = ticket.clocks?.find((c) => c.name === clockName);
+      if (!clock?.next || clock.next.seq !== seq || clock.status !== 'running') return 'stale';
+      if (clock.next.at.getTime() > now.getTime()) {
+        await this.deps.scheduler.schedule(ticket);
+        return 'not-due';
+      }
+      const outcome = fireMilestone(ticket, clockName, seq, now, this.deps.keeper, this.deps.org);
+      if (!outcome) return 'stale';
+      let next = outcome.ticket;
+      const notices: Notice[] = [...outcome.notices];
+      if (outcome.escalate) {
+        const escalated = this.autoEscalate(next, clockName, now);
+        if (escalated) {
+          next = escalated.ticket;
+          notices.push(...escalated.notices);
+        }
+      }
+      next = { ...next, version: ticket.version + 1, updatedAt: now };
+      // Notices first: if the save loses a race or the process dies, a rerun sends nothing twice (same keys).
+      await this.deps.notices.deliver(next, notices);
+      if (await this.deps.tickets.replace(next, ticket.version)) {
+        await this.deps.scheduler.schedule(next);
+        return 'fired';
+      }
+    }
+    return 'stale';
+  }
+
+  /** Escalation at 150 % of the target: one level up, by the system, recorded on the timeline. */
+  private autoEscalate(ticket: Ticket, clockName: string, now: Date): { ticket: Ticket; notices: Notice[] } | undefined {
+    let step;
+    try {
+      step = nextEscalation(ticket, this.deps.org);
+    } catch {
+      return undefined; // already at the top of the chain
+    }
+    const clock = ticket.clocks?.find((c) => c.name === clockName);
+    const reason = `sla:${clockName}`;
+    const result = transition(
+      ticket,
+      { kind: 'escalate', reason, level: step.level, toPersonId: step.toPersonId },
+      { now, actorId: 'system', source: { platform: 'system', via: 'job' } },
+    );
+    const base = `${ticket.id}:${clockName}:${clock?.startedAt.getTime() ?? 0}:escalate`;
+    const notices: Notice[] = result.effects.flatMap((e, i) =>
+      e.kind === 'notify' ? [{ to: e.to, message: e.message, params: { ...e.params, clock: clockName }, dedupeKey: `${base}:${i}` }] : [],
+    );
+    return { ticket: { ...result.ticket, version: ticket.version }, notices };
+  }
+
+  /** Fires every milestone that is due (after a restart, or a lost job). Returns how many fired. */
+  async sweep(limit = 500): Promise<number> {
+    const due = await this.deps.tickets.dueClocks(this.deps.clock.now(), limit);
+    let fired = 0;
+    for (const ticket of due) {
+      for (const clock of ticket.clocks ?? []) {
+        if (clock.status !== 'running' || !clock.next || clock.next.at.getTime() > this.deps.clock.now().getTime()) continue;
+        if ((await this.fire(ticket.id, clock.name, clock.next.seq)) === 'fired') fired++;
+      }
+    }
+    return fired;
+  }
+
+  /** Declared outage: pauses (start) or resumes (end) every clock of every active ticket. */
+  async outage(phase: 'start' | 'end'): Promise<number> {
+    let changed = 0;
+    for await (const listed of this.deps.tickets.activeTickets()) {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const ticket = await this.deps.tickets.get(listed.id);
+        if (!ticket?.clocks?.length) break;
+        const now = this.deps.clock.now();
+        const next = { ...this.deps.keeper.applyOutage(ticket, phase, now), version: ticket.version + 1 };
+        if (await this.deps.tickets.replace(next, ticket.version)) {
+          await this.deps.scheduler.schedule(next);
+          changed++;
+          break;
+        }
+      }
+    }
+    return changed;
+  }
+}
