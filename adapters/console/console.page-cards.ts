@@ -52,7 +52,7 @@ function renderCard(card, owner, source) {
         s.addEventListener('change', () => {
           if (!s.value) return;
           const label = String(a.label).replace(/[.\u2026]+$/, '') + ' ' + s.options[s.selectedIndex].textContent;
-          act(el, owner, a.actionId, Object.assign({}, a.values || {}, { department: s.value }), label, source, s);
+          act(el, owner, a.actionId, Object.assign({}, a.values || {}, { [a.name || 'value']: s.value }), label, source, s);
         });
         row.append(s);
       }

@@ -179,4 +179,7 @@ export const en: Record<string, string> = {
   "action.followup": "return visit logged",
   "action.contact": "customer contacted",
   "action.review": "review attached",
+  "label.assign_to": "Assign to…",
+  "label.comment": "Comment",
+  "button.comment": "Add comment",
 };

@@ -172,4 +172,7 @@ export const zhCN: Record<string, string> = {
   "action.followup": "记录回访",
   "action.contact": "联系客户",
   "action.review": "附复盘报告",
+  "label.assign_to": "指派给…",
+  "label.comment": "备注",
+  "button.comment": "添加备注",
 };

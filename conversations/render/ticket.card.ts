@@ -88,7 +88,19 @@ function addActions(b: ReturnType<typeof card>, ticket: Ticket, org: OrgView, lo
       .departments()
       .filter((d) => d.id !== ticket.departmentId)
       .map((d) => ({ label: departmentName(org, d.id, locale), value: d.id }));
-    if (options.length) b.select('handoff', t('label.handoff_to'), options, id);
+    if (options.length) b.select('handoff', 'department', t('label.handoff_to'), options, id);
+  }
+  if (can('assign')) {
+    // Supervisors (and whoever a ticket was escalated to) reassign from the card.
+    const staff = org
+      .people()
+      .filter((p) => p.id !== ticket.ownerId && p.departmentId === ticket.departmentId && p.roles.some((r) => r === 'agent' || r === 'supervisor'))
+      .map((p) => ({ label: p.name, value: p.id }));
+    if (staff.length) b.select('assign', 'person', t('label.assign_to'), staff, id);
+  }
+  if (can('note')) {
+    b.input('text', t('label.comment'));
+    b.button('note', t('button.comment'), id);
   }
   if (can('escalate')) {
     // Escalating needs a reason: the card collects it in a text box.

@@ -22,6 +22,8 @@ export interface CardButton {
 export interface CardSelect {
   type: 'select';
   actionId: string;
+  /** The argument the chosen option is sent as (`department`, `person`). */
+  name: string;
   label: string;
   options: Array<{ label: string; value: string }>;
   values: Record<string, string>;
@@ -82,8 +84,8 @@ export class CardBuilder {
     this.card.elements.push({ type: 'button', actionId, label, values, ...options });
     return this;
   }
-  select(actionId: string, label: string, options: Array<{ label: string; value: string }>, values: Record<string, string> = {}): this {
-    this.card.elements.push({ type: 'select', actionId, label, options, values });
+  select(actionId: string, name: string, label: string, options: Array<{ label: string; value: string }>, values: Record<string, string> = {}): this {
+    this.card.elements.push({ type: 'select', actionId, name, label, options, values });
     return this;
   }
   input(name: string, label: string, options: { placeholder?: string; multiline?: boolean } = {}): this {
