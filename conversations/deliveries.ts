@@ -15,9 +15,13 @@ export interface DeliveryLog {
 export class MemoryDeliveryLog implements DeliveryLog {
   private readonly seen = new Map<string, Reply[] | null>();
   async begin(id: string): Promise<Reply[] | undefined> {
-    if (this.seen.has(id)) return this.seen.get(id) ?? [];
-    this.seen.set(id, null);
-    return undefined;
+    if (!this.seen.has(id)) {
+      this.seen.set(id, null);
+      return undefined;
+    }
+    // A repeat that arrives while the first is running waits for its answer.
+    for (let i = 0; i < 400 && this.seen.get(id) === null; i++) await new Promise((r) => setTimeout(r, 25));
+    return this.seen.get(id) ?? [];
   }
   async finish(id: string, replies: Reply[]): Promise<void> {
     this.seen.set(id, replies);

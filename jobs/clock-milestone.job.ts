@@ -18,6 +18,7 @@ export function defineClockMilestoneJob(agenda: Agenda, deps: { clocks: ClockSer
       const result = await deps.clocks.fire(ticketId, clock, seq);
       deps.logger.debug({ ticketId, clock, seq, result }, 'clock milestone');
     },
-    { concurrency: 20, lockLifetime: 60_000, removeOnComplete: true, priority: 'high' },
+    // A milestone takes milliseconds; a short lock lifetime also keeps Agenda's liveness timer short on shutdown.
+    { concurrency: 20, lockLifetime: 10_000, removeOnComplete: true, priority: 'high' },
   );
 }

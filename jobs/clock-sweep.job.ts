@@ -9,10 +9,11 @@ import { JOB_NAMES } from './job-names.js';
 export function defineClockSweepJob(agenda: Agenda, deps: { clocks: ClockService; logger: Logger }): void {
   agenda.define(
     JOB_NAMES.clockSweep,
-    async () => {
-      const fired = await deps.clocks.sweep();
+    async (job) => {
+      // touch() keeps the lock while a long catch-up runs.
+      const fired = await deps.clocks.sweep(500, () => job.touch());
       if (fired) deps.logger.info({ fired }, 'clock sweep fired missed milestones');
     },
-    { concurrency: 1, lockLifetime: 120_000 },
+    { concurrency: 1, lockLifetime: 20_000 },
   );
 }

@@ -27,7 +27,7 @@ export function toInbound(message: ConsoleMessage, org: OrgView, now: Date): Inb
   const base = {
     actor: { platform: 'console' as const, platformUserId: person.id, displayName: person.name, personId: person.id, locale: person.locale },
     conversation: { platform: 'console' as const, conversationId: `console:${person.id}` },
-    deliveryId: `console:${message.deliveryId ?? randomUUID()}`,
+    deliveryId: `console:${person.id}:${message.deliveryId ?? randomUUID()}`,
     receivedAt: now,
   };
   if (message.action) return { ...base, kind: 'action', action: { id: message.action.id, values: message.action.values }, via: 'button' };

@@ -5,7 +5,7 @@ import type { OrgView } from '../../src/org/org.types.js';
 import { translate, type Params } from '../messages/index.js';
 import { formatDuration } from '../../src/sla/duration.js';
 
-const PERSON_PARAMS = ['by', 'owner', 'person', 'to', 'assignee', 'previousOwner'];
+const PERSON_PARAMS = ['by', 'owner', 'person', 'to', 'assignee', 'previousOwner', 'heldBy'];
 const DEPARTMENT_PARAMS = ['department', 'from'];
 
 export function personName(org: OrgView, id: string | undefined, locale: Locale = 'en'): string {
@@ -38,6 +38,16 @@ export function readableParams(params: Params, org: OrgView, locale: Locale): Pa
   for (const k of PERSON_PARAMS) if (typeof out[k] === 'string') out[k] = personName(org, out[k] as string, locale);
   if (typeof out.reason === 'string' && out.reason.startsWith('sla:')) {
     out.reason = translate(locale, 'reason.sla', { clock: translate(locale, `clockname.${out.reason.slice(4)}`) });
+  }
+  if (typeof out.known === 'string') {
+    out.known = out.known
+      .split(', ')
+      .map((id) => (org.department(id) ? departmentName(org, id, locale) : id))
+      .join(', ');
+  }
+  if (typeof out.field === 'string') {
+    const label = translate(locale, `field.${out.field}`);
+    if (label !== `field.${out.field}`) out.field = label;
   }
   if (typeof out.clock === 'string') out.clock = translate(locale, `clockname.${out.clock}`);
   for (const k of ['left', 'over', 'used', 'target']) if (typeof out[k] === 'number') out[k] = formatDuration(out[k] as number, locale);

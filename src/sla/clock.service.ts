@@ -101,10 +101,11 @@ export class ClockService {
   }
 
   /** Fires every milestone that is due (after a restart, or a lost job). Returns how many fired. */
-  async sweep(limit = 500): Promise<number> {
+  async sweep(limit = 500, progress?: () => Promise<void>): Promise<number> {
     const due = await this.deps.tickets.dueClocks(this.deps.clock.now(), limit);
     let fired = 0;
-    for (const ticket of due) {
+    for (const [i, ticket] of due.entries()) {
+      if (progress && i % 50 === 49) await progress();
       for (const clock of ticket.clocks ?? []) {
         if (clock.status !== 'running' || !clock.next || clock.next.at.getTime() > this.deps.clock.now().getTime()) continue;
         if ((await this.fire(ticket.id, clock.name, clock.next.seq)) === 'fired') fired++;

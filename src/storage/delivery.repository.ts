@@ -24,6 +24,8 @@ const schema = new Schema<DeliveryDocument>(
 schema.index({ createdAt: 1 }, { expireAfterSeconds: 3 * 24 * 3600 });
 
 const STALE_RUNNING_MS = 2 * 60 * 1000;
+// Platforms retry after about 3 s; a repeat waits this long for the first answer.
+const WAIT_FOR_FIRST_MS = 10_000;
 
 export class MongoDeliveryLog implements DeliveryLog {
   private readonly model: Model<DeliveryDocument>;
@@ -48,8 +50,17 @@ export class MongoDeliveryLog implements DeliveryLog {
         { $set: { createdAt: new Date() } },
       );
       if (takeover) return undefined;
-      const existing = await this.model.collection.findOne({ _id: String(deliveryId) } as never);
-      return ((existing as DeliveryDocument | null)?.replies as Reply[] | undefined) ?? [];
+      return this.awaitReplies(String(deliveryId));
+    }
+  }
+
+  /** A repeat that arrives while the first delivery is still running gets the first one's answer. */
+  private async awaitReplies(id: string): Promise<Reply[]> {
+    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    for (;;) {
+      const existing = (await this.model.collection.findOne({ _id: id } as never)) as DeliveryDocument | null;
+      if (!existing || existing.status === 'done' || Date.now() > deadline) return (existing?.replies as Reply[] | undefined) ?? [];
+      await new Promise((r) => setTimeout(r, 25));
     }
   }
 

@@ -31,6 +31,12 @@ function deny(code: string, ticket: Ticket, extra: Record<string, string> = {}):
   throw new CodedError(code, { id: ticket.id, ...extra });
 }
 
+/** The owner-or-leader refusal, worded for a ticket nobody owns yet. */
+function denyOwnerOrLeader(ticket: Ticket): never {
+  if (!ticket.ownerId) deny('auth.leaders_only_unclaimed', ticket);
+  deny('auth.owner_or_leader', ticket, { owner: ticket.ownerId });
+}
+
 export function authorise(actor: Person, ticket: Ticket, event: TicketEvent, org: OrgView): void {
   const isOwner = ticket.ownerId === actor.id;
   const leads = leadsDepartment(actor, ticket.departmentId, org);
@@ -56,17 +62,17 @@ export function authorise(actor: Person, ticket: Ticket, event: TicketEvent, org
     case 'followup':
     case 'contact':
     case 'review':
-      if (!isOwner && !leads) deny('auth.owner_or_leader', ticket, { owner: ticket.ownerId ?? '' });
+      if (!isOwner && !leads) denyOwnerOrLeader(ticket);
       return;
     case 'reopen':
-      if (!isOwner && !leads && ticket.createdBy !== actor.id) deny('auth.owner_or_leader', ticket, { owner: ticket.ownerId ?? '' });
+      if (!isOwner && !leads && ticket.createdBy !== actor.id) denyOwnerOrLeader(ticket);
       return;
     case 'escalate':
       // Manual escalation is always allowed to staff, with a reason.
       if (!isStaff(actor)) deny('auth.staff_only', ticket);
       return;
     case 'handoff':
-      if (!isOwner && !leads) deny('auth.owner_or_leader', ticket, { owner: ticket.ownerId ?? '' });
+      if (!isOwner && !leads) denyOwnerOrLeader(ticket);
       return;
     case 'accept':
     case 'decline': {

@@ -13,15 +13,22 @@ export function ticketId(number: number): string {
 
 /** `T-12`, `t12`, `#12` and `12` all name ticket T-12. */
 export function parseTicketId(raw: string): string | undefined {
-  const m = /^(?:t-?|#)?(\d{1,9})$/i.exec(raw.trim());
+  // NFKC folds full-width input (Ｔ－１２, typed with Chinese input methods) to T-12.
+  const m = /^(?:t-?|#)?(\d{1,9})$/i.exec(raw.normalize('NFKC').trim());
   return m ? ticketId(Number(m[1])) : undefined;
 }
 
-export function openTicket(number: number, input: OpenTicketInput, ctx: TransitionContext): { ticket: Ticket; effects: Effect[] } {
+/** Everything that can make an open fail, checked before a ticket number is taken. */
+export function checkOpenInput(input: Pick<OpenTicketInput, 'title' | 'type' | 'incidentLevel'>): void {
   const title = input.title.trim();
   if (!title) throw new CodedError('ticket.title_missing');
   if (title.length > MAX_TITLE_LENGTH) throw new CodedError('ticket.title_too_long', { max: MAX_TITLE_LENGTH, length: title.length });
   if (input.incidentLevel !== undefined && (input.type ?? 'inquiry') !== 'incident') throw new CodedError('ticket.level_needs_incident');
+}
+
+export function openTicket(number: number, input: OpenTicketInput, ctx: TransitionContext): { ticket: Ticket; effects: Effect[] } {
+  checkOpenInput(input);
+  const title = input.title.trim();
   const type = input.type ?? (input.incidentLevel ? 'incident' : 'inquiry');
   const ticket: Ticket = {
     id: ticketId(number),

@@ -162,7 +162,7 @@ export const TRANSITIONS: { [K in TicketEvent['kind']]: Rule<K> } = {
             returnState: t.state as 'open' | 'claimed',
           },
         },
-        effects: [clock('start', 'handoff_acceptance'), notify({ departmentQueue: e.toDepartmentId }, 'handoff.request', t, { from: t.departmentId, by: ctx.actorId, note: e.note ?? '' })],
+        effects: [clock('start', 'handoff_acceptance'), notify({ departmentQueue: e.toDepartmentId }, 'handoff.request', t, { from: t.departmentId, department: e.toDepartmentId, by: ctx.actorId, note: e.note ?? '' })],
         details: { to: e.toDepartmentId, note: e.note },
       };
     },

@@ -7,8 +7,8 @@ import { CodedError } from '../core/errors.js';
 import type { OrgView, Person } from '../org/org.types.js';
 import { nextEscalation } from './escalation.js';
 import { authorise, canSee } from './ticket.authz.js';
-import { openTicket } from './ticket.factory.js';
-import { transition, type Effect } from './ticket.machine.js';
+import { checkOpenInput, openTicket } from './ticket.factory.js';
+import { canTransition, transition, type Effect } from './ticket.machine.js';
 import type { EffectSink, TicketQuery, TicketRepository } from './ports.js';
 import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { ClockScheduler } from '../sla/clock.service.js';
@@ -42,6 +42,7 @@ export class TicketService {
     const departmentId = input.departmentId ?? this.defaultDepartment(openerId);
     if (!this.deps.org.department(departmentId)) throw new CodedError('org.unknown_department', { department: departmentId });
     const now = this.deps.clock.now();
+    checkOpenInput(input);
     const number = await this.deps.tickets.nextNumber();
     const opened = openTicket(number, { ...input, departmentId }, { now, actorId: openerId, source });
     const outcome = { ...opened, ticket: this.withClocks(opened.ticket, opened.effects, now) };
@@ -54,10 +55,11 @@ export class TicketService {
   async act(actor: Person, ticketId: string, action: TicketAction, source: ChangeSource): Promise<Outcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.load(actor, ticketId);
+      // A wrong state is the clearer answer ("T-1 is open, so it can't be accepted"), so it is checked first.
+      if (!canTransition(current.state, action.kind)) throw new CodedError('ticket.wrong_state', { id: current.id, state: current.state, action: action.kind });
       const event = this.toEvent(current, action);
       authorise(actor, current, event, this.deps.org);
-      if (event.kind === 'handoff' && !this.deps.org.department(event.toDepartmentId))
-        throw new CodedError('org.unknown_department', { department: event.toDepartmentId });
+      if (event.kind === 'handoff') this.checkHandoffTarget(current, event.toDepartmentId);
       const now = this.deps.clock.now();
       const moved = transition(current, event, { now, actorId: actor.id, source });
       const outcome = { ...moved, ticket: this.withClocks(moved.ticket, moved.effects, now) };
@@ -85,6 +87,12 @@ export class TicketService {
     // A confidential ticket someone may not see looks exactly like a missing one.
     if (!ticket || !canSee(actor, ticket, this.deps.org)) throw new CodedError('ticket.not_found', { id: ticketId });
     return ticket;
+  }
+
+  private checkHandoffTarget(ticket: Ticket, departmentId: string): void {
+    const others = this.deps.org.departments().filter((d) => d.id !== ticket.departmentId).map((d) => d.id).join(', ');
+    if (!this.deps.org.department(departmentId)) throw new CodedError('org.unknown_department', { department: departmentId, known: others });
+    if (departmentId === ticket.departmentId) throw new CodedError('ticket.handoff_same_department', { id: ticket.id, department: departmentId, known: others });
   }
 
   private withClocks(ticket: Ticket, effects: Outcome['effects'], now: Date): Ticket {

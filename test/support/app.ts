@@ -36,12 +36,20 @@ export function quietLogger(): { logger: ReturnType<typeof createLogger>; lines:
   return { logger: createLogger('error', sink), lines };
 }
 
-export async function startTestApp(options: { clock?: Clock; prefix?: string } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  clock?: Clock;
+  /** Prefix of the test database name. */
+  prefix?: string;
+  /** Extra environment (e.g. ORG_FILE). */
+  env?: Record<string, string>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = await startTestDatabase(options.prefix ?? 'scenario');
   const { logger, lines } = quietLogger();
   let app: RunningApp;
   try {
-    const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: withDbName(db.uri, db.dbName) });
+    const env = loadEnv({ ...options.env, PORT: '0', HOST: '127.0.0.1', MONGODB_URI: withDbName(db.uri, db.dbName) });
     app = await startApp(env, logger, { clock: options.clock });
   } catch (err) {
     await db.stop();
