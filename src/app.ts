@@ -87,7 +87,10 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const keeper = new ClockKeeper({ policy, calendars, org });
   const sink = new NotifyingEffectSink({ org, store: notifications, clock });
   const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
-  const clockService = new ClockService({ tickets, keeper, org, clock, notices: sink, scheduler: jobs });
+  const clockService = new ClockService({
+    tickets, keeper, org, clock, notices: sink, scheduler: jobs,
+    onError: (err, ticketId) => logger.error({ err, ticketId }, 'clock milestone failed'),
+  });
   jobs.define(clockService);
   const ticketService = new TicketService({
     tickets,

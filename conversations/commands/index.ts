@@ -18,6 +18,7 @@ import { showCommand } from './show.command.js';
 import { listCommand } from './list.command.js';
 import { adminCommand } from './admin.command.js';
 import { followupCommand } from './followup.command.js';
+import { classifyCommand } from './classify.command.js';
 import { outageCommand } from './outage.command.js';
 import { helpCommand } from './help.command.js';
 
@@ -38,6 +39,7 @@ export function allCommands(): CommandSpec[] {
     declineCommand,
     showCommand,
     listCommand,
+    classifyCommand,
     followupCommand,
     outageCommand,
     adminCommand,

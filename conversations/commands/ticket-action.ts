@@ -18,6 +18,7 @@ export interface TicketActionOptions<S extends z.ZodRawShape> {
   extra?: S;
   positional?: string[];
   rest?: string;
+  flags?: Record<string, 'string' | 'boolean'>;
   toAction: (args: z.infer<z.ZodObject<S & { id: typeof ticketIdArg }>>, ctx: CommandContext) => TicketAction;
   /** Message code of the answer (or a function of the updated ticket). */
   reply: string | ((ticket: Ticket) => string);
@@ -32,6 +33,7 @@ export function ticketActionCommand<S extends z.ZodRawShape>(opts: TicketActionO
       aliases: opts.aliases,
       positional: ['id', ...(opts.positional ?? [])],
       rest: opts.rest,
+      flags: opts.flags,
       access: 'linked',
       schema: schema as unknown as z.ZodType<Record<string, unknown>>,
       async run(ctx, args): Promise<Reply[]> {

@@ -206,4 +206,8 @@ export const en: Record<string, string> = {
   "field.op": "admin action",
   "field.user": "platform user",
   "field.description": "description",
+  "clock.follow_up": "{ticketId} ({title}) is well past its {clock} target and nobody has logged it. Please follow up with the owner. Rule: {rule}.",
+  "reply.classified": "Classified {id}.",
+  "help.classify": "Set type, priority, tier, complexity or level (stops the classification clock).",
+  "action.classify": "classified",
 };

@@ -199,4 +199,8 @@ export const zhCN: Record<string, string> = {
   "field.op": "管理操作",
   "field.user": "平台用户",
   "field.description": "描述",
+  "clock.follow_up": "{ticketId}（{title}）的{clock}已远超目标且无人记录，请督促负责人跟进。依据：{rule}。",
+  "reply.classified": "已为 {id} 分类。",
+  "help.classify": "设置类型、优先级、客户等级、复杂度或级别（停止分类计时）。",
+  "action.classify": "分类",
 };

@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { OrgView } from '../org/org.types.js';
 import type { TicketRepository } from '../tickets/ports.js';
 import { nextEscalation } from '../tickets/escalation.js';
-import { transition } from '../tickets/ticket.machine.js';
+import { canTransition, transition } from '../tickets/ticket.machine.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import type { Notice } from '../notifications/notification.types.js';
 import type { ClockKeeper } from './clock-keeper.js';
@@ -41,6 +41,7 @@ export class ClockService {
       clock: Clock;
       notices: NoticeSink;
       scheduler: ClockScheduler;
+      onError?: (err: unknown, ticketId: string) => void;
     },
   ) {}
 
@@ -80,6 +81,9 @@ export class ClockService {
 
   /** Escalation at 150 % of the target: one level up, by the system, recorded on the timeline. */
   private autoEscalate(ticket: Ticket, clockName: string, now: Date): { ticket: Ticket; notices: Notice[] } | undefined {
+    // A resolved or closed ticket (return visit, post-incident review) is not escalated: its
+    // supervisor is asked to follow up instead.
+    if (!canTransition(ticket.state, 'escalate')) return { ticket, notices: this.followUpNotices(ticket, clockName) };
     let step;
     try {
       step = nextEscalation(ticket, this.deps.org);
@@ -100,6 +104,22 @@ export class ClockService {
     return { ticket: { ...result.ticket, version: ticket.version }, notices };
   }
 
+  private followUpNotices(ticket: Ticket, clockName: string): Notice[] {
+    const clock = ticket.clocks?.find((c) => c.name === clockName);
+    const dept = this.deps.org.department(ticket.departmentId);
+    const owner = ticket.ownerId ? this.deps.org.person(ticket.ownerId) : undefined;
+    const to = owner?.supervisorId ?? dept?.leadId;
+    if (!to || !clock) return [];
+    return [
+      {
+        to: { person: to },
+        message: 'clock.follow_up',
+        params: { ticketId: ticket.id, title: ticket.title, clock: clockName, rule: clock.targetText, rule_zh: clock.targetTextZh ?? clock.targetText },
+        dedupeKey: `${ticket.id}:${clockName}:${clock.startedAt.getTime()}:follow-up`,
+      },
+    ];
+  }
+
   /** Fires every milestone that is due (after a restart, or a lost job). Returns how many fired. */
   async sweep(limit = 500, progress?: () => Promise<void>): Promise<number> {
     const due = await this.deps.tickets.dueClocks(this.deps.clock.now(), limit);
@@ -108,7 +128,12 @@ export class ClockService {
       if (progress && i % 50 === 49) await progress();
       for (const clock of ticket.clocks ?? []) {
         if (clock.status !== 'running' || !clock.next || clock.next.at.getTime() > this.deps.clock.now().getTime()) continue;
-        if ((await this.fire(ticket.id, clock.name, clock.next.seq)) === 'fired') fired++;
+        try {
+          if ((await this.fire(ticket.id, clock.name, clock.next.seq)) === 'fired') fired++;
+        } catch (err) {
+          // One broken ticket must not hold up every other clock.
+          this.deps.onError?.(err, ticket.id);
+        }
       }
     }
     return fired;

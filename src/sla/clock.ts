@@ -32,6 +32,8 @@ export interface ClockState {
   breachedAt?: Date;
   renags: number;
   escalatedAt?: Date;
+  /** When the owner was last told it is overdue (breach or re-nag): re-nags count from here. */
+  lastNagAt?: Date;
   /** The milestone the scheduler waits for; `seq` grows on every change so stale jobs can tell they are stale. */
   next?: { kind: MilestoneKind; at: Date; seq: number };
   seq: number;
@@ -125,8 +127,10 @@ export function nextMilestone(clock: ClockState, calendar: WorkingCalendar, rule
   if (!clock.remindedAt && !clock.breachedAt) return { kind: 'reminder', at: instantWhenUsed(clock, t * rules.at, calendar) };
   if (!clock.breachedAt) return { kind: 'breach', at: instantWhenUsed(clock, t, calendar) };
   const escalateAt = instantWhenUsed(clock, t * rules.escalateAt, calendar);
-  const renagStep = durationMs(rules.renagEvery, calendar);
-  const renag = clock.renags < rules.maxRenags ? instantWhenUsed(clock, t + renagStep * (clock.renags + 1), calendar) : undefined;
+  // Re-nags count in their own basis ("every 30 working min") from the last nag, or from a resume.
+  const lastNag = clock.lastNagAt ?? clock.breachedAt;
+  const from = lastNag && lastNag > clock.runningSince ? lastNag : clock.runningSince;
+  const renag = clock.renags < rules.maxRenags ? advance(rules.renagEvery.basis, calendar, from, durationMs(rules.renagEvery, calendar)) : undefined;
   if (!clock.escalatedAt && (!renag || escalateAt <= renag)) return { kind: 'escalate', at: escalateAt };
   return renag ? { kind: 'renag', at: renag } : undefined;
 }
@@ -140,8 +144,11 @@ function withNext(clock: ClockState, calendar: WorkingCalendar, rules: ReminderR
 export function recordMilestone(clock: ClockState, kind: MilestoneKind, now: Date, calendar: WorkingCalendar, rules: ReminderRules): ClockState {
   const recorded: ClockState = { ...clock, seq: clock.seq + 1 };
   if (kind === 'reminder') recorded.remindedAt = now;
-  if (kind === 'breach') recorded.breachedAt = now;
-  if (kind === 'renag') recorded.renags = clock.renags + 1;
+  if (kind === 'breach') recorded.breachedAt = recorded.lastNagAt = now;
+  if (kind === 'renag') {
+    recorded.renags = clock.renags + 1;
+    recorded.lastNagAt = now;
+  }
   if (kind === 'escalate') recorded.escalatedAt = now;
   return withNext(recorded, calendar, rules);
 }

@@ -67,6 +67,9 @@ export function authorise(actor: Person, ticket: Ticket, event: TicketEvent, org
     case 'reopen':
       if (!isOwner && !leads && ticket.createdBy !== actor.id) denyOwnerOrLeader(ticket);
       return;
+    case 'classify':
+      if (!isStaff(actor) || (!memberOf(actor, ticket.departmentId, org) && !isOwner)) deny('auth.other_department', ticket, { department: ticket.departmentId });
+      return;
     case 'escalate':
       // Manual escalation is always allowed to staff, with a reason.
       if (!isStaff(actor)) deny('auth.staff_only', ticket);

@@ -104,7 +104,9 @@ export const TRANSITIONS: { [K in TicketEvent['kind']]: Rule<K> } = {
     apply: (t, e, ctx) => {
       const effects: Effect[] = [];
       if (t.state === 'waiting_on_customer') effects.push({ kind: 'clock', action: 'resume', clock: 'all' });
-      effects.push(clock('stop', 'resolution'), clock('stop', 'complaint_contact'), clock('start', 'return_visit'));
+      // Resolved: every clock stops (classification and contact included) and the return visit starts.
+      for (const name of CLOCK_NAMES) if (name !== 'return_visit' && name !== 'post_incident_review') effects.push(clock('stop', name));
+      effects.push(clock('start', 'return_visit'));
       if (t.createdBy !== ctx.actorId) effects.push(notify({ person: t.createdBy }, 'ticket.resolved_notice', t, { by: ctx.actorId }));
       return {
         patch: { state: 'resolved', resolvedAt: ctx.now, resolution: e.summary, resumeState: undefined },
@@ -210,6 +212,18 @@ export const TRANSITIONS: { [K in TicketEvent['kind']]: Rule<K> } = {
       effects: [clock('stop', 'complaint_contact'), clock('stop', 'first_response')],
       details: { text: e.text },
     }),
+  },
+  classify: {
+    from: ACTIVE,
+    apply: (t, e) => {
+      const changes = e.changes;
+      const type = changes.type ?? t.type;
+      if (changes.incidentLevel !== undefined && type !== 'incident') throw new CodedError('ticket.level_needs_incident');
+      const details: TimelineDetails = {};
+      for (const [k, v] of Object.entries(changes)) if (v !== undefined && v !== (t as unknown as Record<string, unknown>)[k]) details[k] = `${String((t as unknown as Record<string, unknown>)[k] ?? '')} → ${String(v)}`;
+      // Targets of clocks already running stay as they started; classification itself is now done.
+      return { patch: { ...changes, incidentLevel: type === 'incident' ? (changes.incidentLevel ?? t.incidentLevel ?? 3) : undefined }, effects: [clock('stop', 'classification')], details };
+    },
   },
   review: {
     from: ['resolved', 'closed'],

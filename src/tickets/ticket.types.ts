@@ -117,7 +117,8 @@ export type TicketEvent =
   | { kind: 'decline'; reason: string }
   | { kind: 'followup'; score: number; comment?: string }
   | { kind: 'contact'; text?: string }
-  | { kind: 'review'; text: string };
+  | { kind: 'review'; text: string }
+  | { kind: 'classify'; changes: Partial<Pick<Ticket, 'type' | 'priority' | 'tier' | 'complexity' | 'incidentLevel'>> };
 
 export type TicketEventKind = TicketEvent['kind'] | 'open';
 

@@ -1,5 +1,5 @@
 // The ticket lifecycle table (POLICY.md §1–§3), pair by pair: every state ×
-// every event (the twelve lifecycle events plus follow-up, contact and review). Allowed pairs give the documented next state and effects;
+// every event (the twelve lifecycle events plus follow-up, contact, review and classify). Allowed pairs give the documented next state and effects;
 // disallowed pairs throw ticket.wrong_state and leave the input untouched.
 import { describe, it, expect } from '@jest/globals';
 import { CodedError } from '../../../src/core/errors.js';
@@ -28,6 +28,7 @@ const EVENTS: Record<Kind, TicketEvent> = {
   followup: { kind: 'followup', score: 4, comment: 'happy enough' },
   contact: { kind: 'contact', text: 'phoned the customer' },
   review: { kind: 'review', text: 'https://wiki.example.com/review/7' },
+  classify: { kind: 'classify', changes: { type: 'complaint', priority: 'P2' } },
 };
 
 /** The documented table: for each event, the states it is allowed in and the state it leads to. */
@@ -47,6 +48,7 @@ const NEXT: Record<Kind, Partial<Record<TicketState, TicketState>>> = {
   followup: { resolved: 'resolved', closed: 'closed' },
   contact: { open: 'open', claimed: 'claimed', pending_handoff: 'pending_handoff', waiting_on_customer: 'waiting_on_customer' },
   review: { resolved: 'resolved', closed: 'closed' },
+  classify: { open: 'open', claimed: 'claimed', pending_handoff: 'pending_handoff', waiting_on_customer: 'waiting_on_customer' },
 };
 
 const clock = (action: string, name: string) => ({ kind: 'clock', action, clock: name });
@@ -72,8 +74,8 @@ function expectedEffects(kind: Kind, from: TicketState, t: Ticket): unknown[] {
     case 'resolve':
       return [
         ...(from === 'waiting_on_customer' ? [{ kind: 'clock', action: 'resume', clock: 'all' }] : []),
-        clock('stop', 'resolution'),
-        clock('stop', 'complaint_contact'),
+        // Every clock but the return visit (and the post-incident review) stops.
+        ...['first_response', 'classification', 'complaint_contact', 'resolution', 'handoff_acceptance', 'department_opinion', 'incident_response'].map((n) => clock('stop', n)),
         clock('start', 'return_visit'),
         note({ person: 'grace.liu' }, 'ticket.resolved_notice'),
       ];
@@ -95,6 +97,8 @@ function expectedEffects(kind: Kind, from: TicketState, t: Ticket): unknown[] {
       return [clock('stop', 'complaint_contact'), clock('stop', 'first_response')];
     case 'review':
       return [clock('stop', 'post_incident_review')];
+    case 'classify':
+      return [clock('stop', 'classification')];
   }
 }
 
@@ -109,7 +113,7 @@ const ALLOWED = PAIRS.filter(([state, kind]) => NEXT[kind][state] !== undefined)
 const DISALLOWED = PAIRS.filter(([state, kind]) => NEXT[kind][state] === undefined);
 
 describe('ticket.machine: the transition table', () => {
-  it('covers every state × every event of the table (6 × 15)', () => {
+  it('covers every state × every event of the table (6 × 16)', () => {
     expect(TICKET_STATES).toHaveLength(6);
     // A new event in the table must get its row here too.
     expect(Object.keys(EVENTS).sort()).toEqual(Object.keys(TRANSITIONS).sort());
