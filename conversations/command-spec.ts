@@ -12,6 +12,8 @@ import type { ChangeSource, Ticket } from '../src/tickets/ticket.types.js';
 import type { ClockView } from '../src/sla/clock-view.js';
 import type { ClockService } from '../src/sla/clock.service.js';
 import type { OutageLog } from '../src/sla/outage.js';
+import type { AppealRepository, PenaltyRepository } from '../src/accountability/ports.js';
+import type { AppealService } from '../src/accountability/appeal.service.js';
 
 export interface CommandServices {
   tickets: TicketService;
@@ -23,6 +25,9 @@ export interface CommandServices {
   clockService?: ClockService;
   /** Declared outages. */
   outages?: OutageLog;
+  /** The penalty ledger and appeals. */
+  ledger?: PenaltyRepository & AppealRepository;
+  appeals?: AppealService;
   /** Links a platform identity to a person (admin link). */
   linkIdentity?: (personId: string, platform: Actor['platform'], userId: string) => Promise<void>;
 }

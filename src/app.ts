@@ -27,6 +27,10 @@ import { ClockService } from './sla/clock.service.js';
 import { viewClocks } from './sla/clock-view.js';
 import { MongoOutageLog } from './storage/outage.repository.js';
 import { JobRunner } from '../jobs/job-runner.js';
+import { MongoPenaltyRepository } from './storage/penalty.repository.js';
+import { AccountabilityService } from './accountability/accountability.service.js';
+import { AppealService } from './accountability/appeal.service.js';
+import type { Ticket } from './tickets/ticket.types.js';
 
 export interface RunningApp {
   port: number;
@@ -82,14 +86,21 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const notifications = new MongoNotificationStore(conn);
   const deliveries = new MongoDeliveryLog(conn);
   const outages = new MongoOutageLog(conn);
-  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init()]);
+  const ledger = new MongoPenaltyRepository(conn);
+  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init(), ledger.init()]);
 
   const keeper = new ClockKeeper({ policy, calendars, org });
   const sink = new NotifyingEffectSink({ org, store: notifications, clock });
+  const accountability = new AccountabilityService({ penalties: ledger, keeper, org, clock, notices: sink });
+  const appeals = new AppealService({ penalties: ledger, tickets, keeper, org, clock, notices: sink });
+  // The ledger follows every saved change; a failure is logged and healed by the next save or milestone.
+  const afterSave = (ticket: Ticket) =>
+    accountability.reconcile(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'penalty ledger update failed'));
   const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
   const clockService = new ClockService({
     tickets, keeper, org, clock, notices: sink, scheduler: jobs,
     onError: (err, ticketId) => logger.error({ err, ticketId }, 'clock milestone failed'),
+    afterSave,
   });
   jobs.define(clockService);
   const ticketService = new TicketService({
@@ -98,6 +109,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     clock,
     effects: sink,
     clocks: { keeper, scheduler: jobs, outageActive: () => !!outages.active() },
+    afterSave,
   });
   const clocksOf = (ticket: Parameters<typeof viewClocks>[0]) => viewClocks(ticket, keeper, clock.now());
   const router = new CommandRouter({
@@ -108,6 +120,8 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
       clocksOf,
       clockService,
       outages,
+      ledger,
+      appeals,
       linkIdentity: async (personId, platform, userId) => {
         await orgRepo.linkIdentity(personId, { platform, userId });
         org.replace(await orgRepo.load());

@@ -19,6 +19,9 @@ import { listCommand } from './list.command.js';
 import { adminCommand } from './admin.command.js';
 import { followupCommand } from './followup.command.js';
 import { classifyCommand } from './classify.command.js';
+import { penaltiesCommand } from './penalties.command.js';
+import { appealCommand } from './appeal.command.js';
+import { reviewCommand } from './review.command.js';
 import { outageCommand } from './outage.command.js';
 import { helpCommand } from './help.command.js';
 
@@ -42,6 +45,9 @@ export function allCommands(): CommandSpec[] {
     classifyCommand,
     followupCommand,
     outageCommand,
+    penaltiesCommand,
+    appealCommand,
+    reviewCommand,
     adminCommand,
   ] as CommandSpec[];
   commands.push(helpCommand(() => commands) as CommandSpec);

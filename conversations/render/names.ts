@@ -5,7 +5,7 @@ import type { OrgView } from '../../src/org/org.types.js';
 import { translate, type Params } from '../messages/index.js';
 import { formatDuration } from '../../src/sla/duration.js';
 
-const PERSON_PARAMS = ['by', 'owner', 'person', 'to', 'assignee', 'previousOwner', 'heldBy'];
+const PERSON_PARAMS = ['by', 'owner', 'person', 'to', 'assignee', 'previousOwner', 'heldBy', 'reviewer', 'jointWith'];
 const DEPARTMENT_PARAMS = ['department', 'from'];
 
 export function personName(org: OrgView, id: string | undefined, locale: Locale = 'en'): string {
@@ -48,6 +48,14 @@ export function readableParams(params: Params, org: OrgView, locale: Locale): Pa
   if (typeof out.field === 'string') {
     const label = translate(locale, `field.${out.field}`);
     if (label !== `field.${out.field}`) out.field = label;
+  }
+  if (typeof out.grade === 'string') out.grade = translate(locale, `grade.${out.grade}`);
+  if (typeof out.decision === 'string') out.decision = translate(locale, `decision.${out.decision}`);
+  if (typeof out.warning === 'string') {
+    const parts = [translate(locale, `warning.${out.warning}`)];
+    if (Number(out.points)) parts.push(translate(locale, 'consequence.points', { points: out.points }));
+    if (out.hr === 'yes') parts.push(translate(locale, 'consequence.hr'));
+    out.consequence = parts.join(locale === 'zh-CN' ? '，' : ', ');
   }
   if (typeof out.clock === 'string') out.clock = translate(locale, `clockname.${out.clock}`);
   for (const k of ['left', 'over', 'used', 'target']) if (typeof out[k] === 'number') out[k] = formatDuration(out[k] as number, locale);

@@ -42,6 +42,8 @@ export class ClockService {
       notices: NoticeSink;
       scheduler: ClockScheduler;
       onError?: (err: unknown, ticketId: string) => void;
+      /** Runs after a milestone is saved (the penalty ledger); must not throw. */
+      afterSave?: (ticket: Ticket) => Promise<void>;
     },
   ) {}
 
@@ -73,6 +75,7 @@ export class ClockService {
       await this.deps.notices.deliver(next, notices);
       if (await this.deps.tickets.replace(next, ticket.version)) {
         await this.deps.scheduler.schedule(next);
+        await this.deps.afterSave?.(next);
         return 'fired';
       }
     }

@@ -32,6 +32,8 @@ export interface TicketServiceDeps {
   effects: EffectSink;
   /** SLA clocks: started, stopped, paused and resumed with every change, and saved with it. */
   clocks?: { keeper: ClockKeeper; scheduler: ClockScheduler; outageActive: () => boolean };
+  /** Runs after every saved change (the penalty ledger follows the clocks); must not throw. */
+  afterSave?: (ticket: Ticket) => Promise<void>;
 }
 
 export class TicketService {
@@ -49,6 +51,7 @@ export class TicketService {
     await this.deps.tickets.insert(outcome.ticket);
     await this.deps.effects.apply(outcome.ticket, outcome.effects, openerId);
     await this.deps.clocks?.scheduler.schedule(outcome.ticket);
+    await this.deps.afterSave?.(outcome.ticket);
     return outcome;
   }
 
@@ -66,6 +69,7 @@ export class TicketService {
       if (await this.deps.tickets.replace(outcome.ticket, current.version)) {
         await this.deps.effects.apply(outcome.ticket, outcome.effects, actor.id);
         await this.deps.clocks?.scheduler.schedule(outcome.ticket);
+        await this.deps.afterSave?.(outcome.ticket);
         return outcome;
       }
       // Someone saved in between: decide again on the fresh ticket.

@@ -1,0 +1,117 @@
+// Appeals (POLICY.md §5): the penalised person appeals within the window; an
+// independent reviewer — never the appellant, their supervisor, or anyone on
+// the ticket — is drawn with the load spread evenly, and decides uphold,
+// reduce or revoke. The penalty keeps its whole history.
+import type { Clock } from '../core/clock.js';
+import { CodedError } from '../core/errors.js';
+import type { OrgView, Person } from '../org/org.types.js';
+import type { Notice } from '../notifications/notification.types.js';
+import { durationMs } from '../sla/clock.js';
+import type { ClockKeeper } from '../sla/clock-keeper.js';
+import type { TicketRepository } from '../tickets/ports.js';
+import type { Ticket } from '../tickets/ticket.types.js';
+import type { Appeal, AppealDecision } from './appeal.types.js';
+import { lowerGrade } from './grading.js';
+import type { AppealRepository, PenaltyRepository } from './ports.js';
+import type { Penalty } from './penalty.types.js';
+
+export interface AppealDeps {
+  penalties: PenaltyRepository & AppealRepository;
+  tickets: TicketRepository;
+  keeper: ClockKeeper;
+  org: OrgView;
+  clock: Clock;
+  notices: { deliver(ticket: Ticket, notices: Notice[], actorId?: string): Promise<void> };
+}
+
+/** Everyone who may not review an appeal on this ticket by this person. */
+export function excludedReviewers(appellant: Person | undefined, ticket: Ticket): Set<string> {
+  const out = new Set<string>();
+  if (appellant) {
+    out.add(appellant.id);
+    if (appellant.supervisorId) out.add(appellant.supervisorId);
+  }
+  for (const id of [ticket.ownerId, ticket.createdBy, ticket.escalation?.toPersonId, ...ticket.timeline.map((e) => e.actorId)]) if (id) out.add(id);
+  return out;
+}
+
+/** The eligible reviewer with the fewest open appeals (ties broken by id, so the choice is stable). */
+export function chooseReviewer(candidates: Person[], excluded: Set<string>, openCounts: Record<string, number>): Person | undefined {
+  return candidates
+    .filter((p) => !excluded.has(p.id))
+    .sort((a, b) => (openCounts[a.id] ?? 0) - (openCounts[b.id] ?? 0) || a.id.localeCompare(b.id))[0];
+}
+
+export class AppealService {
+  constructor(private readonly deps: AppealDeps) {}
+
+  async file(appellant: Person, penaltyId: string, reason: string): Promise<{ appeal: Appeal; penalty: Penalty }> {
+    const { penalties, org } = this.deps;
+    const penalty = await penalties.get(penaltyId);
+    if (!penalty || penalty.personId !== appellant.id) throw new CodedError('penalty.not_found', { id: penaltyId });
+    if (penalty.status !== 'active') throw new CodedError('appeal.not_open', { id: penalty.id, status: penalty.status });
+    const now = this.deps.clock.now();
+    if (!this.withinWindow(penalty, now)) throw new CodedError('appeal.window_closed', { id: penalty.id, window: this.deps.keeper.policy.appeals.window.text });
+    const ticket = await this.deps.tickets.get(penalty.ticketId);
+    if (!ticket) throw new CodedError('ticket.not_found', { id: penalty.ticketId });
+    const reviewers = org.reviewers();
+    const reviewer = chooseReviewer(reviewers, excludedReviewers(appellant, ticket), await penalties.openCounts(reviewers.map((r) => r.id)));
+    if (!reviewer) throw new CodedError('appeal.no_reviewer');
+    const updated = await penalties.update(penalty.id, ['active'], { status: 'appealed' }, { at: now, event: 'appealed', grade: penalty.grade, by: appellant.id, note: reason });
+    if (!updated) throw new CodedError('appeal.not_open', { id: penalty.id, status: 'appealed' });
+    const appeal: Appeal = {
+      id: `A-${await penalties.nextAppealNumber()}`,
+      penaltyId: penalty.id,
+      ticketId: ticket.id,
+      appellantId: appellant.id,
+      reviewerId: reviewer.id,
+      reason,
+      status: 'open',
+      createdAt: now,
+    };
+    await penalties.insertAppeal(appeal);
+    const params = { appealId: appeal.id, penaltyId: penalty.id, ticketId: ticket.id, title: ticket.title, person: appellant.id, reason, grade: penalty.grade, clock: penalty.clock };
+    await this.deps.notices.deliver(ticket, [
+      { to: { person: reviewer.id }, message: 'appeal.assigned', params, dedupeKey: `appeal:${appeal.id}:assigned` },
+    ]);
+    return { appeal, penalty: updated };
+  }
+
+  async decide(reviewer: Person, appealId: string, decision: AppealDecision, note: string | undefined): Promise<{ appeal: Appeal; penalty: Penalty }> {
+    const { penalties } = this.deps;
+    const appeal = await penalties.getAppeal(appealId);
+    if (!appeal) throw new CodedError('appeal.not_found', { id: appealId });
+    // After the deadline the service director may decide in the reviewer's place.
+    const mayDecide = appeal.reviewerId === reviewer.id || reviewer.roles.includes('director');
+    if (!mayDecide || appeal.appellantId === reviewer.id) throw new CodedError('appeal.not_your_review', { id: appeal.id });
+    if (appeal.status !== 'open') throw new CodedError('appeal.already_decided', { id: appeal.id, decision: appeal.decision ?? '' });
+    const penalty = await penalties.get(appeal.penaltyId);
+    if (!penalty) throw new CodedError('penalty.not_found', { id: appeal.penaltyId });
+    const now = this.deps.clock.now();
+    let changes: Partial<Penalty> = { status: 'upheld' };
+    if (decision === 'reduce') {
+      const grade = lowerGrade(penalty.grade);
+      if (!grade) throw new CodedError('appeal.cannot_reduce_minor', { id: penalty.id });
+      changes = { status: 'reduced', grade, consequence: this.deps.keeper.policy.consequences[grade] };
+    }
+    if (decision === 'revoke') changes = { status: 'revoked', counts: false };
+    const decided = await penalties.decideAppeal(appeal.id, { status: 'decided', decision, note, decidedAt: now });
+    if (!decided) throw new CodedError('appeal.already_decided', { id: appeal.id, decision: '' });
+    const event = decision === 'uphold' ? 'upheld' : decision === 'reduce' ? 'reduced' : 'revoked';
+    const updated = await penalties.update(penalty.id, ['appealed'], changes, { at: now, event, grade: changes.grade ?? penalty.grade, by: reviewer.id, note });
+    const ticket = await this.deps.tickets.get(appeal.ticketId);
+    if (ticket && updated) {
+      const params = { appealId: appeal.id, penaltyId: penalty.id, ticketId: ticket.id, title: ticket.title, decision, grade: updated.grade, note: note ?? '', by: reviewer.id };
+      await this.deps.notices.deliver(ticket, [{ to: { person: appeal.appellantId }, message: 'appeal.decided', params, dedupeKey: `appeal:${appeal.id}:decided` }]);
+    }
+    return { appeal: decided, penalty: updated ?? penalty };
+  }
+
+  private withinWindow(penalty: Penalty, now: Date): boolean {
+    const window = this.deps.keeper.policy.appeals.window;
+    const calendar = this.deps.keeper.calendarOf({ departmentId: penalty.departmentId });
+    const limit = durationMs(window, calendar);
+    const elapsed = window.basis === 'working' ? calendar.workingTimeBetween(penalty.createdAt, now) : now.getTime() - penalty.createdAt.getTime();
+    return elapsed <= limit;
+  }
+}
