@@ -31,6 +31,8 @@ import { MongoPenaltyRepository } from './storage/penalty.repository.js';
 import { AccountabilityService } from './accountability/accountability.service.js';
 import { AppealService } from './accountability/appeal.service.js';
 import type { Ticket } from './tickets/ticket.types.js';
+import type { Person } from './org/org.types.js';
+import { appealCard, penaltyCard } from '../conversations/render/penalty.card.js';
 
 export interface RunningApp {
   port: number;
@@ -143,7 +145,20 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const platforms = platformConfigured(env);
   const consoleEnabled = env.CONSOLE_ENABLED === 'true' || (!platforms && env.CONSOLE_ENABLED !== 'false');
   if (consoleEnabled) {
-    registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, clocksOf, token: platforms ? adminToken : undefined });
+    const cardFor = async (n: { message: string; params: Record<string, string | number> }, person: Person) => {
+      if (n.message === 'penalty.recorded' || n.message === 'penalty.regraded') {
+        const penalty = await ledger.get(String(n.params.penaltyId));
+        return penalty ? penaltyCard(penalty, org, person.locale, { canAppeal: penalty.personId === person.id }) : undefined;
+      }
+      if (n.message === 'appeal.assigned') {
+        const appeal = await ledger.getAppeal(String(n.params.appealId));
+        const penalty = appeal && (await ledger.get(appeal.penaltyId));
+        const ticket = appeal && (await tickets.get(appeal.ticketId));
+        return appeal && penalty && ticket ? appealCard(appeal, penalty, ticket, org, person.locale) : undefined;
+      }
+      return undefined;
+    };
+    registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, clocksOf, cardFor, token: platforms ? adminToken : undefined });
   }
 
   await jobs.start();

@@ -23,6 +23,8 @@ export interface ConsoleDeps {
   tickets: TicketService;
   clock: Clock;
   clocksOf?: (ticket: import('../../src/tickets/ticket.types.js').Ticket) => import('../../src/sla/clock-view.js').ClockView[];
+  /** A decision card for notices that are not about a ticket's state (penalties, appeals). */
+  cardFor?: (notification: import('../../src/notifications/notification.types.js').Notification, person: import('../../src/org/org.types.js').Person) => Promise<Reply['card'] | undefined>;
   /** When set, every console request must carry this token (bearer header or ?token=). */
   token?: string;
 }
@@ -95,8 +97,9 @@ export function registerConsoleRoutes(http: HttpServer, deps: ConsoleDeps): void
         ticketId: n.ticketId,
         text: say(person.locale, deps.org, n.message, n.params),
       };
+      entry.card = await deps.cardFor?.(n, person);
       // Cards that ask for a decision (handoffs, escalations) come with the ticket's live card.
-      if (n.ticketId && /^(handoff\.request|ticket\.escalated_to_you|ticket\.assigned_to_you|ticket\.opened|incident\.)/.test(n.message)) {
+      if (!entry.card && n.ticketId && /^(handoff\.request|ticket\.escalated_to_you|ticket\.assigned_to_you|ticket\.opened|incident\.)/.test(n.message)) {
         const ticket = await deps.tickets.show(person, n.ticketId).catch(() => undefined);
         if (ticket) entry.card = ticketCard(ticket, deps.org, person.locale, deps.clocksOf?.(ticket));
       }

@@ -210,7 +210,7 @@ export const en: Record<string, string> = {
   "reply.classified": "Classified {id}.",
   "help.classify": "Set type, priority, tier, complexity or level (stops the classification clock).",
   "action.classify": "classified",
-  "penalty.recorded": "Penalty {penaltyId} ({grade}) on {ticketId} ({title}): the {clock} clock ran {over} past its {target} target. Consequence: {consequence}. Rule: {rule}. You may appeal within 5 working days: /ticket appeal {penaltyId} <reason>.",
+  "penalty.recorded": "Penalty {penaltyId} ({grade}) on {ticketId} ({title}): the {clock} clock missed its {target} target. Consequence: {consequence}. Rule: {rule}. You may appeal within 5 working days: /ticket appeal {penaltyId} <reason>.",
   "penalty.regraded": "Penalty {penaltyId} on {ticketId} ({title}) rose to {grade}: the {clock} clock is now {over} past its {target} target. Consequence: {consequence}. Rule: {rule}.",
   "penalty.notice_supervisor": "{person} received penalty {penaltyId} ({grade}) on {ticketId} ({title}): {clock}, {over} past {target}. Consequence: {consequence}. Rule: {rule}.",
   "penalty.notice_lead": "In your department, {person} received penalty {penaltyId} ({grade}) on {ticketId} ({title}): {clock}, {over} past {target}. Rule: {rule}.",

@@ -203,7 +203,7 @@ export const zhCN: Record<string, string> = {
   "reply.classified": "已为 {id} 分类。",
   "help.classify": "设置类型、优先级、客户等级、复杂度或级别（停止分类计时）。",
   "action.classify": "分类",
-  "penalty.recorded": "处罚 {penaltyId}（{grade}）：{ticketId}（{title}）的{clock}超出目标 {target} 共 {over}。处理：{consequence}。依据：{rule}。可在 5 个工作日内申诉：/工单 申诉 {penaltyId} <理由>。",
+  "penalty.recorded": "处罚 {penaltyId}（{grade}）：{ticketId}（{title}）的{clock}未在目标 {target} 内完成。处理：{consequence}。依据：{rule}。可在 5 个工作日内申诉：/工单 申诉 {penaltyId} <理由>。",
   "penalty.regraded": "处罚 {penaltyId}（{ticketId}，{title}）升级为{grade}：{clock}现已超出目标 {target} 共 {over}。处理：{consequence}。依据：{rule}。",
   "penalty.notice_supervisor": "{person} 因 {ticketId}（{title}）受到处罚 {penaltyId}（{grade}）：{clock}超出 {target} 共 {over}。处理：{consequence}。依据：{rule}。",
   "penalty.notice_lead": "你部门的 {person} 因 {ticketId}（{title}）受到处罚 {penaltyId}（{grade}）：{clock}超出 {target} 共 {over}。依据：{rule}。",
