@@ -12,8 +12,9 @@ import { REPO_ROOT } from './lib/server.js';
 import { QUICK, now, type Metric, type Suite } from './lib/measure.js';
 import { embeddedDb } from './suites/embedded-db.js';
 import { agendaLock } from './suites/agenda-lock.js';
+import { slaClocks } from './suites/sla-clocks.js';
 
-const SUITES: Suite[] = [embeddedDb, agendaLock];
+const SUITES: Suite[] = [embeddedDb, agendaLock, slaClocks];
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 
 function formatValue(m: Metric): string {
