@@ -34,7 +34,7 @@ export class NotifyingEffectSink implements EffectSink {
     for (const notice of notices) {
       for (const personId of recipients(notice.to, this.deps.org)) {
         // Nobody is pinged about their own action, and nobody twice for one change.
-        const key = `${personId}:${notice.message}`;
+        const key = `${personId}:${notice.dedupeKey ?? notice.message}`;
         if (personId === actorId || seen.has(key) || !this.deps.org.person(personId)) continue;
         seen.add(key);
         batch.push({

@@ -72,7 +72,9 @@ export class ClockKeeper {
   private start(name: ClockName, ticket: Ticket, now: Date): ClockState | undefined {
     const match = targetFor(this.deps.policy, name, ticket);
     if (!match) return undefined;
-    const calendar = this.calendarOf(ticket);
+    // The handoff-acceptance clock belongs to the receiving department, so it runs on that calendar.
+    const receiving = name === 'handoff_acceptance' ? ticket.pendingHandoff?.toDepartmentId : undefined;
+    const calendar = this.calendarOf(receiving ? { departmentId: receiving } : ticket);
     const rule = this.deps.policy.clocks[name].rules[match.ruleIndex];
     const clock = startClock(
       { name, target: match.target, ruleId: match.ruleId, targetText: match.ruleText, targetTextZh: describeRule(name, rule, 'zh-CN'), calendar },
@@ -86,6 +88,8 @@ export class ClockKeeper {
   /** A stopped clock started again (a reopened ticket's resolution) carries on from the time it had used. */
   private restart(clock: ClockState, ticket: Ticket, now: Date): ClockState | undefined {
     if (clock.status !== 'stopped') return clock;
+    // A new resolution owes a new return visit; other clocks carry on with the time they used.
+    if (clock.name === 'return_visit' || clock.name === 'handoff_acceptance') return this.start(clock.name as ClockName, ticket, now);
     const calendar = this.calendarById(clock.calendarId);
     const fresh = this.start(clock.name as ClockName, ticket, now);
     if (!fresh) return undefined;

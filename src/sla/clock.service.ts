@@ -24,8 +24,11 @@ export interface NoticeSink {
 export interface DueClockQuery {
   /** Tickets with a running clock whose next milestone is at or before `now`. */
   dueClocks(now: Date, limit: number): Promise<Ticket[]>;
-  /** Active tickets (for outages). */
-  activeTickets(): AsyncIterable<Ticket>;
+  /** Tickets with a running or paused clock (for outages), whatever their state. */
+  ticketsWithClocks(): AsyncIterable<Ticket>;
+  /** Tickets whose saved notices were not handed on yet. */
+  withPendingNotices(limit: number): Promise<Ticket[]>;
+  clearPendingNotices(ticketId: string, dedupeKeys: string[]): Promise<void>;
 }
 
 export type FireResult = 'fired' | 'stale' | 'not-due';
@@ -70,10 +73,11 @@ export class ClockService {
           notices.push(...escalated.notices);
         }
       }
-      next = { ...next, version: ticket.version + 1, updatedAt: now };
-      // Notices first: if the save loses a race or the process dies, a rerun sends nothing twice (same keys).
-      await this.deps.notices.deliver(next, notices);
+      // The notices are saved with the milestone (an outbox inside the ticket), so a lost race sends
+      // nothing and a crash after the save loses nothing: the sweep delivers what is left.
+      next = { ...next, version: ticket.version + 1, updatedAt: now, pendingNotices: [...(ticket.pendingNotices ?? []), ...notices] };
       if (await this.deps.tickets.replace(next, ticket.version)) {
+        await this.flushNotices(next);
         await this.deps.scheduler.schedule(next);
         await this.deps.afterSave?.(next);
         return 'fired';
@@ -123,8 +127,23 @@ export class ClockService {
     ];
   }
 
+  /** Hands a ticket's saved notices to the notification store (deduped by key), then clears them. */
+  async flushNotices(ticket: Ticket): Promise<void> {
+    const pending = ticket.pendingNotices ?? [];
+    if (!pending.length) return;
+    await this.deps.notices.deliver(ticket, pending);
+    await this.deps.tickets.clearPendingNotices(ticket.id, pending.map((n) => n.dedupeKey ?? ''));
+  }
+
   /** Fires every milestone that is due (after a restart, or a lost job). Returns how many fired. */
   async sweep(limit = 500, progress?: () => Promise<void>): Promise<number> {
+    for (const ticket of await this.deps.tickets.withPendingNotices(limit)) {
+      try {
+        await this.flushNotices(ticket);
+      } catch (err) {
+        this.deps.onError?.(err, ticket.id);
+      }
+    }
     const due = await this.deps.tickets.dueClocks(this.deps.clock.now(), limit);
     let fired = 0;
     for (const [i, ticket] of due.entries()) {
@@ -145,7 +164,7 @@ export class ClockService {
   /** Declared outage: pauses (start) or resumes (end) every clock of every active ticket. */
   async outage(phase: 'start' | 'end'): Promise<number> {
     let changed = 0;
-    for await (const listed of this.deps.tickets.activeTickets()) {
+    for await (const listed of this.deps.tickets.ticketsWithClocks()) {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const ticket = await this.deps.tickets.get(listed.id);
         if (!ticket?.clocks?.length) break;

@@ -35,8 +35,6 @@ function toTicket(doc: Record<string, unknown>): Ticket {
   return ticket;
 }
 
-const ACTIVE_STATES = ['open', 'claimed', 'pending_handoff', 'waiting_on_customer'];
-
 export class MongoTicketRepository implements TicketRepository, DueClockQuery {
   private readonly tickets: Model<TicketDocument>;
   private readonly counters: ReturnType<typeof counterModel>;
@@ -94,8 +92,18 @@ export class MongoTicketRepository implements TicketRepository, DueClockQuery {
     return docs.map((d) => toTicket(d as Record<string, unknown>));
   }
 
-  async *activeTickets(): AsyncIterable<Ticket> {
-    const cursor = this.tickets.collection.find({ state: { $in: ACTIVE_STATES } } as never, { projection: { timeline: 0 } }).batchSize(500);
+  async *ticketsWithClocks(): AsyncIterable<Ticket> {
+    const cursor = this.tickets.collection.find({ 'clocks.status': { $in: ['running', 'paused'] } } as never, { projection: { timeline: 0 } }).batchSize(500);
     for await (const doc of cursor) yield toTicket(doc as Record<string, unknown>);
+  }
+
+  async withPendingNotices(limit: number): Promise<Ticket[]> {
+    const docs = await this.tickets.collection.find({ 'pendingNotices.message': { $exists: true } } as never, { projection: { timeline: 0 } }).limit(limit).toArray();
+    return docs.map((d) => toTicket(d as Record<string, unknown>));
+  }
+
+  async clearPendingNotices(ticketId: string, dedupeKeys: string[]): Promise<void> {
+    // No version bump: this only empties the outbox, it changes nothing a person did.
+    await this.tickets.collection.updateOne({ _id: String(ticketId) } as never, { $pull: { pendingNotices: { dedupeKey: { $in: dedupeKeys } } } } as never);
   }
 }

@@ -96,6 +96,8 @@ export interface Ticket {
   overdueSince?: Date;
   /** The ticket's SLA clocks (POLICY.md §2), saved with every change of the ticket. */
   clocks?: ClockState[];
+  /** Notices saved with a clock milestone and not yet handed to the notification store (an outbox in the ticket). */
+  pendingNotices?: Array<{ to: { person: string } | { departmentQueue: string } | { group: 'emergency' }; message: string; params: Record<string, string | number>; dedupeKey?: string }>;
   confidential: boolean;
   /** Optimistic-concurrency version: a save succeeds only if nobody saved in between. */
   version: number;

@@ -54,6 +54,7 @@ const ticketSchema = new Schema<TicketDocument>(
     satisfaction: Number,
     overdueSince: Date,
     clocks: { type: [Schema.Types.Mixed], default: undefined },
+    pendingNotices: { type: [Schema.Types.Mixed], default: undefined },
     confidential: { type: Boolean, default: false },
     version: { type: Number, required: true },
     timeline: { type: [timelineSchema], default: [] },
@@ -64,6 +65,7 @@ ticketSchema.index({ departmentId: 1, state: 1, updatedAt: -1 });
 ticketSchema.index({ ownerId: 1, state: 1 });
 ticketSchema.index({ state: 1, updatedAt: -1 });
 ticketSchema.index({ 'clocks.next.at': 1 });
+ticketSchema.index({ 'pendingNotices.message': 1 }, { sparse: true });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
 
