@@ -5,7 +5,13 @@ import { z } from 'zod';
 export const JOB_NAMES = {
   clockMilestone: 'clock.milestone',
   clockSweep: 'clock.sweep',
+  appealFollowUp: 'appeal.follow-up',
 } as const;
+
+export const appealFollowUpData = z.object({
+  appealId: z.string().min(1),
+  kind: z.enum(['remind', 'escalate']),
+});
 
 export const clockMilestoneData = z.object({
   ticketId: z.string().min(1),

@@ -12,6 +12,8 @@ import type { Ticket } from '../src/tickets/ticket.types.js';
 import { JOB_NAMES, type ClockMilestoneData } from './job-names.js';
 import { defineClockMilestoneJob } from './clock-milestone.job.js';
 import { defineClockSweepJob } from './clock-sweep.job.js';
+import { defineAppealFollowUpJob } from './appeal-follow-up.job.js';
+import type { AppealService } from '../src/accountability/appeal.service.js';
 
 export interface JobRunnerOptions {
   processEveryMs?: number;
@@ -39,9 +41,18 @@ export class JobRunner implements ClockScheduler {
   }
 
   /** Defines the jobs; call before start(). */
-  define(clocks: ClockService): void {
+  define(clocks: ClockService, appeals?: AppealService): void {
     defineClockMilestoneJob(this.agenda, { clocks, logger: this.logger });
     defineClockSweepJob(this.agenda, { clocks, logger: this.logger });
+    if (appeals) defineAppealFollowUpJob(this.agenda, { appeals, logger: this.logger });
+  }
+
+  async appealFollowUp(appealId: string, kind: 'remind' | 'escalate', at: Date): Promise<void> {
+    await this.agenda
+      .create(JOB_NAMES.appealFollowUp, { appealId, kind })
+      .unique({ 'data.appealId': appealId, 'data.kind': kind }, { insertOnly: true })
+      .schedule(at)
+      .save();
   }
 
   async start(): Promise<void> {

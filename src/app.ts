@@ -94,17 +94,22 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const keeper = new ClockKeeper({ policy, calendars, org });
   const sink = new NotifyingEffectSink({ org, store: notifications, clock });
   const accountability = new AccountabilityService({ penalties: ledger, keeper, org, clock, notices: sink });
-  const appeals = new AppealService({ penalties: ledger, tickets, keeper, org, clock, notices: sink });
+  const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
+  const appeals = new AppealService({ penalties: ledger, tickets, keeper, org, clock, notices: sink, scheduler: jobs });
   // The ledger follows every saved change; a failure is logged and healed by the next save or milestone.
   const afterSave = (ticket: Ticket) =>
     accountability.reconcile(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'penalty ledger update failed'));
-  const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
   const clockService = new ClockService({
-    tickets, keeper, org, clock, notices: sink, scheduler: jobs,
+    tickets,
+    keeper,
+    org,
+    clock,
+    notices: sink,
+    scheduler: jobs,
     onError: (err, ticketId) => logger.error({ err, ticketId }, 'clock milestone failed'),
     afterSave,
   });
-  jobs.define(clockService);
+  jobs.define(clockService, appeals);
   const ticketService = new TicketService({
     tickets,
     org,

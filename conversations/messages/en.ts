@@ -279,4 +279,6 @@ export const en: Record<string, string> = {
   "help.penalties": "Show a penalty ledger: yours, a person's, or your team's.",
   "help.appeal": "Appeal a penalty within 5 working days.",
   "help.review": "Decide an appeal you were drawn to review.",
+  "appeal.reminder": "Reminder: appeal {appealId} by {person} against {penaltyId} on {ticketId} ({title}) is waiting for your review.",
+  "appeal.escalated": "Appeal {appealId} by {person} against {penaltyId} on {ticketId} ({title}) has not been decided by {reviewer} in time; as service director you may decide it: /ticket review {appealId} uphold|reduce|revoke.",
 };

@@ -272,4 +272,6 @@ export const zhCN: Record<string, string> = {
   "help.penalties": "查看处罚记录：我的、某人的或团队的。",
   "help.appeal": "在 5 个工作日内对处罚申诉。",
   "help.review": "复核分配给你的申诉。",
+  "appeal.reminder": "提醒：{person} 对 {ticketId}（{title}）处罚 {penaltyId} 的申诉 {appealId} 等待你复核。",
+  "appeal.escalated": "{person} 对 {ticketId}（{title}）处罚 {penaltyId} 的申诉 {appealId} 未由 {reviewer} 按时复核；作为服务总监你可以决定：/工单 复核 {appealId} 维持|减轻|撤销。",
 };

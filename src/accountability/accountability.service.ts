@@ -6,7 +6,7 @@
 import type { Clock } from '../core/clock.js';
 import type { OrgView } from '../org/org.types.js';
 import type { Notice } from '../notifications/notification.types.js';
-import { usedAt, type ClockState } from '../sla/clock.js';
+import { durationMs, usedAt, type ClockState } from '../sla/clock.js';
 import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import { decideCharges, supervisorOf, type Charge } from './attribution.js';
@@ -36,13 +36,29 @@ export class AccountabilityService {
       const now = this.deps.clock.now();
       const used = usedAt(clock, clock.stoppedAt ?? now, this.deps.keeper.calendarById(clock.calendarId));
       const overrun = Math.max(0, used / clock.targetMs - 1);
-      const decision = decideCharges(ticket, clock, overrun, this.deps.keeper.policy, this.deps.org);
+      const decision = decideCharges(ticket, clock, overrun, this.deps.keeper.policy, this.deps.org, this.supervisorIdle(ticket, clock, now));
       if (decision.kind === 'exempt') {
         if (decision.leadId) await this.tellLeadOfExemption(ticket, clock, decision.departmentId, decision.leadId);
         continue;
       }
       for (const charge of decision.charges) await this.record(ticket, clock, charge, used, overrun);
     }
+  }
+
+  /**
+   * True once the inaction window after the breach has passed in working time and the
+   * supervisor told of it did nothing on the ticket in that window (POLICY.md §4).
+   */
+  private supervisorIdle(ticket: Ticket, clock: ClockState, now: Date): boolean {
+    const breachedAt = clock.breachedAt!;
+    const owner = ticket.ownerId ? this.deps.org.person(ticket.ownerId) : undefined;
+    const supervisorId = owner?.supervisorId ?? this.deps.org.department(ticket.departmentId)?.leadId;
+    if (!supervisorId || supervisorId === ticket.ownerId) return false;
+    const calendar = this.deps.keeper.calendarById(clock.calendarId);
+    const window = durationMs(this.deps.keeper.policy.jointLiability.inactionWindow, calendar);
+    const windowEnd = this.deps.keeper.policy.jointLiability.inactionWindow.basis === 'working' ? calendar.addWorkingTime(breachedAt, window) : new Date(breachedAt.getTime() + window);
+    if (now < windowEnd) return false;
+    return !ticket.timeline.some((e) => e.actorId === supervisorId && e.at >= breachedAt && e.at <= windowEnd);
   }
 
   private async record(ticket: Ticket, clock: ClockState, charge: Charge, used: number, overrun: number): Promise<void> {

@@ -11,6 +11,7 @@ import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { TicketRepository } from '../tickets/ports.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import type { Appeal, AppealDecision } from './appeal.types.js';
+import type { Duration } from '../sla/sla.types.js';
 import { lowerGrade } from './grading.js';
 import type { AppealRepository, PenaltyRepository } from './ports.js';
 import type { Penalty } from './penalty.types.js';
@@ -22,6 +23,8 @@ export interface AppealDeps {
   org: OrgView;
   clock: Clock;
   notices: { deliver(ticket: Ticket, notices: Notice[], actorId?: string): Promise<void> };
+  /** Schedules the reviewer's reminder and the escalation to the director. */
+  scheduler?: { appealFollowUp(appealId: string, kind: 'remind' | 'escalate', at: Date): Promise<void> };
 }
 
 /** Everyone who may not review an appeal on this ticket by this person. */
@@ -70,6 +73,9 @@ export class AppealService {
       createdAt: now,
     };
     await penalties.insertAppeal(appeal);
+    const { reviewerReminder, escalateAfter } = this.deps.keeper.policy.appeals;
+    await this.deps.scheduler?.appealFollowUp(appeal.id, 'remind', this.after(penalty, now, reviewerReminder));
+    await this.deps.scheduler?.appealFollowUp(appeal.id, 'escalate', this.after(penalty, now, escalateAfter));
     const params = { appealId: appeal.id, penaltyId: penalty.id, ticketId: ticket.id, title: ticket.title, person: appellant.id, reason, grade: penalty.grade, clock: penalty.clock };
     await this.deps.notices.deliver(ticket, [
       { to: { person: reviewer.id }, message: 'appeal.assigned', params, dedupeKey: `appeal:${appeal.id}:assigned` },
@@ -105,6 +111,27 @@ export class AppealService {
       await this.deps.notices.deliver(ticket, [{ to: { person: appeal.appellantId }, message: 'appeal.decided', params, dedupeKey: `appeal:${appeal.id}:decided` }]);
     }
     return { appeal: decided, penalty: updated ?? penalty };
+  }
+
+  /** Reminder after 2 working days, escalation to the service director after 5 (POLICY.md §5); a decided appeal gets neither. */
+  async followUp(appealId: string, kind: 'remind' | 'escalate'): Promise<'sent' | 'decided'> {
+    const appeal = await this.deps.penalties.getAppeal(appealId);
+    if (!appeal || appeal.status !== 'open') return 'decided';
+    const ticket = await this.deps.tickets.get(appeal.ticketId);
+    if (!ticket) return 'decided';
+    const params = { appealId: appeal.id, penaltyId: appeal.penaltyId, ticketId: ticket.id, title: ticket.title, reviewer: appeal.reviewerId, person: appeal.appellantId };
+    const notices: Notice[] =
+      kind === 'remind'
+        ? [{ to: { person: appeal.reviewerId }, message: 'appeal.reminder', params, dedupeKey: `appeal:${appeal.id}:remind` }]
+        : this.deps.org.directors().map((d) => ({ to: { person: d.id }, message: 'appeal.escalated', params, dedupeKey: `appeal:${appeal.id}:escalate` }));
+    await this.deps.notices.deliver(ticket, notices);
+    return 'sent';
+  }
+
+  private after(penalty: Penalty, from: Date, duration: Duration): Date {
+    const calendar = this.deps.keeper.calendarOf({ departmentId: penalty.departmentId });
+    const ms = durationMs(duration, calendar);
+    return duration.basis === 'working' ? calendar.addWorkingTime(from, ms) : new Date(from.getTime() + ms);
   }
 
   private withinWindow(penalty: Penalty, now: Date): boolean {

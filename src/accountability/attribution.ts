@@ -41,7 +41,11 @@ function lastHandoffTarget(ticket: Ticket): string | undefined {
   return undefined;
 }
 
-export function decideCharges(ticket: Ticket, clock: ClockState, overrun: number, policy: SlaPolicy, org: OrgView): ChargeDecision {
+/**
+ * `supervisorIdle`: the supervisor was told of the breach and did nothing on the ticket
+ * (reassign, escalate, comment…) within the policy's window — joint liability too.
+ */
+export function decideCharges(ticket: Ticket, clock: ClockState, overrun: number, policy: SlaPolicy, org: OrgView, supervisorIdle = false): ChargeDecision {
   const grade = gradeOf(overrun, ticket, policy);
   const { departmentId, crossDepartment } = answeringDepartment(ticket, clock);
   const dept = org.department(departmentId);
@@ -58,8 +62,8 @@ export function decideCharges(ticket: Ticket, clock: ClockState, overrun: number
   }
   if (!primary) return { kind: 'exempt', reason: 'nobody_on_duty', departmentId, leadId: dept?.leadId };
   const charges = [primary];
-  if (grade === 'severe') {
-    const joint = jointCharge(primary, policy, org, 'joint-severe');
+  if (grade === 'severe' || supervisorIdle) {
+    const joint = jointCharge(primary, policy, org, grade === 'severe' ? 'joint-severe' : 'joint-inaction');
     if (joint) charges.push(joint);
   }
   return { kind: 'charges', charges };
