@@ -12,7 +12,7 @@ import type { ChangeSource, Ticket } from '../src/tickets/ticket.types.js';
 import type { ClockView } from '../src/sla/clock-view.js';
 import type { ClockService } from '../src/sla/clock.service.js';
 import type { OutageLog } from '../src/sla/outage.js';
-import type { AppealRepository, PenaltyRepository } from '../src/accountability/ports.js';
+import type { AppealRepository, PenaltyRepository, RetrainingRepository } from '../src/accountability/ports.js';
 import type { AppealService } from '../src/accountability/appeal.service.js';
 
 export interface CommandServices {
@@ -26,7 +26,7 @@ export interface CommandServices {
   /** Declared outages. */
   outages?: OutageLog;
   /** The penalty ledger and appeals. */
-  ledger?: PenaltyRepository & AppealRepository;
+  ledger?: PenaltyRepository & AppealRepository & RetrainingRepository;
   appeals?: AppealService;
   /** Links a platform identity to a person (admin link). */
   linkIdentity?: (personId: string, platform: Actor['platform'], userId: string) => Promise<void>;

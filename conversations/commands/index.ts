@@ -22,6 +22,7 @@ import { classifyCommand } from './classify.command.js';
 import { penaltiesCommand } from './penalties.command.js';
 import { appealCommand } from './appeal.command.js';
 import { reviewCommand } from './review.command.js';
+import { retrainingCommand } from './retraining.command.js';
 import { outageCommand } from './outage.command.js';
 import { helpCommand } from './help.command.js';
 
@@ -48,6 +49,7 @@ export function allCommands(): CommandSpec[] {
     penaltiesCommand,
     appealCommand,
     reviewCommand,
+    retrainingCommand,
     adminCommand,
   ] as CommandSpec[];
   commands.push(helpCommand(() => commands) as CommandSpec);

@@ -281,4 +281,10 @@ export const en: Record<string, string> = {
   "help.review": "Decide an appeal you were drawn to review.",
   "appeal.reminder": "Reminder: appeal {appealId} by {person} against {penaltyId} on {ticketId} ({title}) is waiting for your review.",
   "appeal.escalated": "Appeal {appealId} by {person} against {penaltyId} on {ticketId} ({title}) has not been decided by {reviewer} in time; as service director you may decide it: /ticket review {appealId} uphold|reduce|revoke.",
+  "retraining.assigned": "You have {count} moderate-or-worse penalties in 30 days ({penalties}): retraining {retrainingId} is assigned (岗位培训再教育). Your supervisor will confirm when it is done.",
+  "retraining.assigned_supervisor": "{person} has {count} moderate-or-worse penalties in 30 days ({penalties}): retraining {retrainingId} is assigned. Confirm it with /ticket retraining done {person} when it is complete.",
+  "retraining.not_your_report": "Only {person}'s supervisor, department lead or manager can confirm their retraining.",
+  "retraining.none_open": "{person} has no open retraining.",
+  "reply.retraining_done": "Retraining {retrainingId} of {person} confirmed complete.",
+  "help.retraining": "Confirm that a person in your team completed their retraining.",
 };

@@ -274,4 +274,10 @@ export const zhCN: Record<string, string> = {
   "help.review": "复核分配给你的申诉。",
   "appeal.reminder": "提醒：{person} 对 {ticketId}（{title}）处罚 {penaltyId} 的申诉 {appealId} 等待你复核。",
   "appeal.escalated": "{person} 对 {ticketId}（{title}）处罚 {penaltyId} 的申诉 {appealId} 未由 {reviewer} 按时复核；作为服务总监你可以决定：/工单 复核 {appealId} 维持|减轻|撤销。",
+  "retraining.assigned": "你在 30 天内有 {count} 次中度及以上处罚（{penalties}）：已安排再培训 {retrainingId}（岗位培训再教育），完成后由主管确认。",
+  "retraining.assigned_supervisor": "{person} 在 30 天内有 {count} 次中度及以上处罚（{penalties}）：已安排再培训 {retrainingId}。完成后请用 /工单 再培训 完成 {person} 确认。",
+  "retraining.not_your_report": "只有 {person} 的主管、部门负责人或经理可以确认其再培训。",
+  "retraining.none_open": "{person} 没有未完成的再培训。",
+  "reply.retraining_done": "已确认 {person} 完成再培训 {retrainingId}。",
+  "help.retraining": "确认团队成员已完成再培训。",
 };

@@ -11,11 +11,12 @@ import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import { decideCharges, supervisorOf, type Charge } from './attribution.js';
 import { gradeRank } from './grading.js';
-import type { PenaltyRepository } from './ports.js';
+import type { PenaltyRepository, RetrainingRepository } from './ports.js';
+import { retrainingTrigger } from './retraining.js';
 import type { Penalty } from './penalty.types.js';
 
 export interface AccountabilityDeps {
-  penalties: PenaltyRepository;
+  penalties: PenaltyRepository & RetrainingRepository;
   keeper: ClockKeeper;
   org: OrgView;
   clock: Clock;
@@ -128,6 +129,29 @@ export class AccountabilityService {
     if (supervisor && supervisor !== penalty.personId) notices.push({ to: { person: supervisor }, message: 'penalty.notice_supervisor', params, dedupeKey: `${base}:supervisor` });
     const lead = this.deps.org.department(penalty.departmentId)?.leadId;
     if (lead && lead !== penalty.personId && lead !== supervisor) notices.push({ to: { person: lead }, message: 'penalty.notice_lead', params, dedupeKey: `${base}:lead` });
+    await this.deps.notices.deliver(ticket, notices);
+    await this.checkRetraining(ticket, penalty.personId);
+  }
+
+  /** Three moderate-or-worse penalties in 30 days: a retraining assignment, the supervisor told. */
+  private async checkRetraining(ticket: Ticket, personId: string): Promise<void> {
+    const { penalties } = this.deps;
+    const now = this.deps.clock.now();
+    const trigger = retrainingTrigger(await penalties.forPeople([personId], 200), now, this.deps.keeper.policy);
+    if (!trigger || (await penalties.openRetrainingFor(personId))) return;
+    const opened = await penalties.openRetraining({
+      id: `R-${await penalties.nextRetrainingNumber()}`,
+      personId,
+      penaltyIds: trigger.map((p) => p.id),
+      status: 'open',
+      createdAt: now,
+    });
+    if (!opened.created) return;
+    const r = opened.retraining;
+    const params = { retrainingId: r.id, person: personId, penalties: r.penaltyIds.join(', '), count: r.penaltyIds.length };
+    const supervisor = this.deps.org.person(personId)?.supervisorId ?? this.deps.org.department(ticket.departmentId)?.leadId;
+    const notices: Notice[] = [{ to: { person: personId }, message: 'retraining.assigned', params, dedupeKey: `retraining:${r.id}:person` }];
+    if (supervisor) notices.push({ to: { person: supervisor }, message: 'retraining.assigned_supervisor', params, dedupeKey: `retraining:${r.id}:supervisor` });
     await this.deps.notices.deliver(ticket, notices);
   }
 

@@ -2,6 +2,15 @@
 import type { Grade } from '../sla/sla.policy.js';
 import type { Appeal } from './appeal.types.js';
 import type { Penalty, PenaltyHistoryEntry } from './penalty.types.js';
+import type { Retraining } from './retraining.js';
+
+export interface RetrainingRepository {
+  nextRetrainingNumber(): Promise<number>;
+  /** Opens one unless the person already has an open assignment (held unique by an index); returns the open one. */
+  openRetraining(retraining: Retraining): Promise<{ created: boolean; retraining: Retraining }>;
+  openRetrainingFor(personId: string): Promise<Retraining | null>;
+  completeRetraining(id: string, by: string, at: Date): Promise<Retraining | null>;
+}
 
 export interface PenaltyRepository {
   nextNumber(): Promise<number>;

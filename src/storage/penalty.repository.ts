@@ -3,7 +3,8 @@
 // concurrent runs cannot lower a grade or apply two decisions.
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Appeal } from '../accountability/appeal.types.js';
-import type { AppealRepository, PenaltyRepository } from '../accountability/ports.js';
+import type { AppealRepository, PenaltyRepository, RetrainingRepository } from '../accountability/ports.js';
+import type { Retraining } from '../accountability/retraining.js';
 import type { Penalty, PenaltyHistoryEntry } from '../accountability/penalty.types.js';
 import type { Grade } from '../sla/sla.policy.js';
 import { GRADES } from '../sla/sla.policy.js';
@@ -21,6 +22,10 @@ const appealSchema = new Schema<AppealDoc>({ _id: String }, { collection: 'appea
 appealSchema.index({ reviewerId: 1, status: 1 });
 appealSchema.index({ penaltyId: 1 });
 
+type RetrainingDoc = Omit<Retraining, 'id'> & { _id: string };
+const retrainingSchema = new Schema<RetrainingDoc>({ _id: String }, { collection: 'retrainings', strict: false, versionKey: false });
+retrainingSchema.index({ personId: 1 }, { unique: true, partialFilterExpression: { status: 'open' } });
+
 function clean<T extends object>(v: T): T {
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as T;
 }
@@ -37,19 +42,50 @@ function toAppeal(doc: Record<string, unknown> | null): Appeal | null {
   return { id: String(_id), ...(rest as Omit<Appeal, 'id'>) };
 }
 
-export class MongoPenaltyRepository implements PenaltyRepository, AppealRepository {
+export class MongoPenaltyRepository implements PenaltyRepository, AppealRepository, RetrainingRepository {
   private readonly penalties: Model<PenaltyDoc>;
   private readonly appeals: Model<AppealDoc>;
+  private readonly retrainings: Model<RetrainingDoc>;
   private readonly counters: ReturnType<typeof counterModel>;
 
   constructor(conn: Connection) {
     this.penalties = (conn.models.Penalty as Model<PenaltyDoc>) ?? conn.model<PenaltyDoc>('Penalty', penaltySchema);
     this.appeals = (conn.models.Appeal as Model<AppealDoc>) ?? conn.model<AppealDoc>('Appeal', appealSchema);
+    this.retrainings = (conn.models.Retraining as Model<RetrainingDoc>) ?? conn.model<RetrainingDoc>('Retraining', retrainingSchema);
     this.counters = counterModel(conn);
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.penalties.init(), this.appeals.init()]);
+    await Promise.all([this.penalties.init(), this.appeals.init(), this.retrainings.init()]);
+  }
+
+  nextRetrainingNumber(): Promise<number> {
+    return this.next('retraining');
+  }
+
+  async openRetraining(r: Retraining): Promise<{ created: boolean; retraining: Retraining }> {
+    const { id, ...rest } = r;
+    try {
+      await this.retrainings.collection.insertOne(clean({ _id: id, ...rest }) as never);
+      return { created: true, retraining: r };
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return { created: false, retraining: (await this.openRetrainingFor(r.personId))! };
+    }
+  }
+
+  async openRetrainingFor(personId: string): Promise<Retraining | null> {
+    const doc = await this.retrainings.collection.findOne({ personId: String(personId), status: 'open' } as never);
+    return doc ? ({ id: String((doc as { _id: unknown })._id), ...(doc as object) } as unknown as Retraining) : null;
+  }
+
+  async completeRetraining(id: string, by: string, at: Date): Promise<Retraining | null> {
+    const doc = await this.retrainings.collection.findOneAndUpdate(
+      { _id: String(id), status: 'open' } as never,
+      { $set: { status: 'done', confirmedBy: by, confirmedAt: at } },
+      { returnDocument: 'after' },
+    );
+    return doc ? ({ id: String((doc as { _id: unknown })._id), ...(doc as object) } as unknown as Retraining) : null;
   }
 
   private async next(name: string): Promise<number> {
