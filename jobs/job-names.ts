@@ -6,6 +6,7 @@ export const JOB_NAMES = {
   clockMilestone: 'clock.milestone',
   clockSweep: 'clock.sweep',
   appealFollowUp: 'appeal.follow-up',
+  scorecardMonthly: 'scorecard.monthly',
 } as const;
 
 export const appealFollowUpData = z.object({

@@ -14,6 +14,8 @@ import { defineClockMilestoneJob } from './clock-milestone.job.js';
 import { defineClockSweepJob } from './clock-sweep.job.js';
 import { defineAppealFollowUpJob } from './appeal-follow-up.job.js';
 import type { AppealService } from '../src/accountability/appeal.service.js';
+import type { ScorecardService } from '../src/accountability/scorecard.service.js';
+import { defineScorecardJob } from './scorecard.job.js';
 
 export interface JobRunnerOptions {
   processEveryMs?: number;
@@ -41,11 +43,17 @@ export class JobRunner implements ClockScheduler {
   }
 
   /** Defines the jobs; call before start(). */
-  define(clocks: ClockService, appeals?: AppealService): void {
+  define(clocks: ClockService, appeals?: AppealService, scorecards?: ScorecardService): void {
     defineClockMilestoneJob(this.agenda, { clocks, logger: this.logger });
     defineClockSweepJob(this.agenda, { clocks, logger: this.logger });
     if (appeals) defineAppealFollowUpJob(this.agenda, { appeals, logger: this.logger });
+    if (scorecards) {
+      defineScorecardJob(this.agenda, { scorecards, logger: this.logger });
+      this.monthly = true;
+    }
   }
+
+  private monthly = false;
 
   async appealFollowUp(appealId: string, kind: 'remind' | 'escalate', at: Date): Promise<void> {
     await this.agenda
@@ -58,6 +66,8 @@ export class JobRunner implements ClockScheduler {
   async start(): Promise<void> {
     await this.agenda.start();
     await this.agenda.every(this.options.sweepEvery ?? '1 minute', JOB_NAMES.clockSweep);
+    // 09:00 on the 1st, China time: last month's scorecards.
+    if (this.monthly) await this.agenda.every('0 9 1 * *', JOB_NAMES.scorecardMonthly, undefined, { timezone: 'Asia/Shanghai' });
     this.started = true;
   }
 

@@ -30,6 +30,7 @@ import { JobRunner } from '../jobs/job-runner.js';
 import { MongoPenaltyRepository } from './storage/penalty.repository.js';
 import { AccountabilityService } from './accountability/accountability.service.js';
 import { AppealService } from './accountability/appeal.service.js';
+import { ScorecardService } from './accountability/scorecard.service.js';
 import type { Ticket } from './tickets/ticket.types.js';
 import type { Person } from './org/org.types.js';
 import { appealCard, penaltyCard } from '../conversations/render/penalty.card.js';
@@ -109,7 +110,14 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     onError: (err, ticketId) => logger.error({ err, ticketId }, 'clock milestone failed'),
     afterSave,
   });
-  jobs.define(clockService, appeals);
+  const scorecards = new ScorecardService({
+    policy,
+    org,
+    ticketsUpdatedBetween: (from, to) => tickets.updatedBetween(from, to),
+    penaltiesCreatedBetween: (from, to) => ledger.createdBetween(from, to),
+    notices: sink,
+  });
+  jobs.define(clockService, appeals, scorecards);
   const ticketService = new TicketService({
     tickets,
     org,

@@ -287,4 +287,5 @@ export const en: Record<string, string> = {
   "retraining.none_open": "{person} has no open retraining.",
   "reply.retraining_done": "Retraining {retrainingId} of {person} confirmed complete.",
   "help.retraining": "Confirm that a person in your team completed their retraining.",
+  "scorecard.summary": "Scorecards for {month}: {people} people, average {average}/100. Service stars: {stars}. Needs help: {help}.",
 };

@@ -280,4 +280,5 @@ export const zhCN: Record<string, string> = {
   "retraining.none_open": "{person} 没有未完成的再培训。",
   "reply.retraining_done": "已确认 {person} 完成再培训 {retrainingId}。",
   "help.retraining": "确认团队成员已完成再培训。",
+  "scorecard.summary": "{month} 绩效考核：{people} 人，平均 {average}/100。服务之星：{stars}。需要帮助：{help}。",
 };

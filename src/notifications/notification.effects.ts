@@ -26,6 +26,15 @@ export class NotifyingEffectSink implements EffectSink {
     await this.deliver(ticket, notices, actorId);
   }
 
+  /** Notices that are about no ticket (scorecards), straight to people. */
+  async deliverTo(personIds: string[], notice: Omit<Notice, 'to'>): Promise<void> {
+    const now = this.deps.clock.now();
+    const batch = personIds
+      .filter((id) => this.deps.org.person(id))
+      .map((personId) => ({ personId, message: notice.message, params: notice.params, createdAt: now, ...(notice.dedupeKey ? { dedupeKey: `${notice.dedupeKey}:${personId}` } : {}) }));
+    if (batch.length) await this.deps.store.add(batch);
+  }
+
   /** Stores one notification per person per notice; a notice's dedupeKey becomes per-person. */
   async deliver(ticket: Ticket, notices: Notice[], actorId?: string): Promise<void> {
     const now = this.deps.clock.now();

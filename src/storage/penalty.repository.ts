@@ -134,6 +134,11 @@ export class MongoPenaltyRepository implements PenaltyRepository, AppealReposito
     return docs.map((d) => toPenalty(d as Record<string, unknown>)!);
   }
 
+  async createdBetween(from: Date, to: Date): Promise<Penalty[]> {
+    const docs = await this.penalties.collection.find({ createdAt: { $gte: from, $lt: to } } as never).toArray();
+    return docs.map((d) => toPenalty(d as Record<string, unknown>)!);
+  }
+
   async update(id: string, fromStatuses: Penalty['status'][], changes: Partial<Penalty>, entry: PenaltyHistoryEntry): Promise<Penalty | null> {
     const set: Record<string, unknown> = { ...clean(changes), updatedAt: entry.at };
     if (changes.grade) set.gradeRank = GRADES.indexOf(changes.grade);

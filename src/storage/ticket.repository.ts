@@ -83,6 +83,11 @@ export class MongoTicketRepository implements TicketRepository, DueClockQuery {
     return docs.map((d) => toTicket(d as Record<string, unknown>));
   }
 
+  async updatedBetween(from: Date, to: Date): Promise<Ticket[]> {
+    const docs = await this.tickets.collection.find({ updatedAt: { $gte: from, $lt: to } } as never).toArray();
+    return docs.map((d) => toTicket(d as Record<string, unknown>));
+  }
+
   async dueClocks(now: Date, limit: number): Promise<Ticket[]> {
     // Index-driven ({ 'clocks.next.at': 1 }): the sweep never scans every ticket.
     const docs = await this.tickets.collection
