@@ -7,7 +7,10 @@ export const JOB_NAMES = {
   clockSweep: 'clock.sweep',
   appealFollowUp: 'appeal.follow-up',
   scorecardMonthly: 'scorecard.monthly',
+  penaltyRegrade: 'penalty.regrade',
 } as const;
+
+export const penaltyRegradeData = z.object({ ticketId: z.string().min(1), at: z.string().min(1) });
 
 export const appealFollowUpData = z.object({
   appealId: z.string().min(1),

@@ -10,7 +10,7 @@ import type { Logger } from '../src/core/logger.js';
 import type { ClockScheduler, ClockService } from '../src/sla/clock.service.js';
 import type { Ticket } from '../src/tickets/ticket.types.js';
 import { JOB_NAMES, type ClockMilestoneData } from './job-names.js';
-import { defineClockMilestoneJob } from './clock-milestone.job.js';
+import { defineClockMilestoneJob, definePenaltyRegradeJob } from './clock-milestone.job.js';
 import { defineClockSweepJob } from './clock-sweep.job.js';
 import { defineAppealFollowUpJob } from './appeal-follow-up.job.js';
 import type { AppealService } from '../src/accountability/appeal.service.js';
@@ -45,6 +45,7 @@ export class JobRunner implements ClockScheduler {
   /** Defines the jobs; call before start(). */
   define(clocks: ClockService, appeals?: AppealService, scorecards?: ScorecardService): void {
     defineClockMilestoneJob(this.agenda, { clocks, logger: this.logger });
+    definePenaltyRegradeJob(this.agenda, { clocks, logger: this.logger });
     defineClockSweepJob(this.agenda, { clocks, logger: this.logger });
     if (appeals) defineAppealFollowUpJob(this.agenda, { appeals, logger: this.logger });
     if (scorecards) {
@@ -54,6 +55,11 @@ export class JobRunner implements ClockScheduler {
   }
 
   private monthly = false;
+
+  async regradeAt(ticketId: string, at: Date): Promise<void> {
+    const data = { ticketId, at: at.toISOString() };
+    await this.agenda.create(JOB_NAMES.penaltyRegrade, data).unique({ 'data.ticketId': ticketId, 'data.at': data.at }, { insertOnly: true }).schedule(at).save();
+  }
 
   async appealFollowUp(appealId: string, kind: 'remind' | 'escalate', at: Date): Promise<void> {
     await this.agenda

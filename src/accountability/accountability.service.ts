@@ -9,7 +9,7 @@ import type { Notice } from '../notifications/notification.types.js';
 import { durationMs, usedAt, type ClockState } from '../sla/clock.js';
 import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { Ticket } from '../tickets/ticket.types.js';
-import { decideCharges, supervisorOf, type Charge } from './attribution.js';
+import { decideCharges, standingAt, supervisorOf, type Charge } from './attribution.js';
 import { gradeRank } from './grading.js';
 import type { PenaltyRepository, RetrainingRepository } from './ports.js';
 import { retrainingTrigger } from './retraining.js';
@@ -52,9 +52,10 @@ export class AccountabilityService {
    */
   private supervisorIdle(ticket: Ticket, clock: ClockState, now: Date): boolean {
     const breachedAt = clock.breachedAt!;
-    const owner = ticket.ownerId ? this.deps.org.person(ticket.ownerId) : undefined;
-    const supervisorId = owner?.supervisorId ?? this.deps.org.department(ticket.departmentId)?.leadId;
-    if (!supervisorId || supervisorId === ticket.ownerId) return false;
+    const standing = standingAt(ticket, breachedAt);
+    const owner = standing.ownerId ? this.deps.org.person(standing.ownerId) : undefined;
+    const supervisorId = owner?.supervisorId ?? this.deps.org.department(standing.departmentId)?.leadId;
+    if (!supervisorId || supervisorId === standing.ownerId) return false;
     const calendar = this.deps.keeper.calendarById(clock.calendarId);
     const window = durationMs(this.deps.keeper.policy.jointLiability.inactionWindow, calendar);
     const windowEnd = this.deps.keeper.policy.jointLiability.inactionWindow.basis === 'working' ? calendar.addWorkingTime(breachedAt, window) : new Date(breachedAt.getTime() + window);

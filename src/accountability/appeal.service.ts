@@ -35,6 +35,8 @@ export function excludedReviewers(appellant: Person | undefined, ticket: Ticket)
     if (appellant.supervisorId) out.add(appellant.supervisorId);
   }
   for (const id of [ticket.ownerId, ticket.createdBy, ticket.escalation?.toPersonId, ...ticket.timeline.map((e) => e.actorId)]) if (id) out.add(id);
+  // People named by the timeline were on the ticket too: previous owners, assignees, escalation targets.
+  for (const e of ticket.timeline) for (const k of ['assignee', 'previousOwner', 'to']) if (typeof e.details[k] === 'string') out.add(e.details[k] as string);
   return out;
 }
 
@@ -87,13 +89,16 @@ export class AppealService {
     const { penalties } = this.deps;
     const appeal = await penalties.getAppeal(appealId);
     if (!appeal) throw new CodedError('appeal.not_found', { id: appealId });
-    // After the deadline the service director may decide in the reviewer's place.
-    const mayDecide = appeal.reviewerId === reviewer.id || reviewer.roles.includes('director');
-    if (!mayDecide || appeal.appellantId === reviewer.id) throw new CodedError('appeal.not_your_review', { id: appeal.id });
-    if (appeal.status !== 'open') throw new CodedError('appeal.already_decided', { id: appeal.id, decision: appeal.decision ?? '' });
     const penalty = await penalties.get(appeal.penaltyId);
     if (!penalty) throw new CodedError('penalty.not_found', { id: appeal.penaltyId });
     const now = this.deps.clock.now();
+    // After the deadline an independent service director may decide in the reviewer's place.
+    const late = now.getTime() >= this.after(penalty, appeal.createdAt, this.deps.keeper.policy.appeals.escalateAfter).getTime();
+    const ticketForCheck = await this.deps.tickets.get(appeal.ticketId);
+    const independent = !!ticketForCheck && !excludedReviewers(this.deps.org.person(appeal.appellantId), ticketForCheck).has(reviewer.id);
+    const mayDecide = appeal.reviewerId === reviewer.id || (reviewer.roles.includes('director') && late && independent);
+    if (!mayDecide || appeal.appellantId === reviewer.id) throw new CodedError('appeal.not_your_review', { id: appeal.id });
+    if (appeal.status !== 'open') throw new CodedError('appeal.already_decided', { id: appeal.id, decision: appeal.decision ?? '' });
     let changes: Partial<Penalty> = { status: 'upheld' };
     if (decision === 'reduce') {
       const grade = lowerGrade(penalty.grade);
@@ -123,7 +128,10 @@ export class AppealService {
     const notices: Notice[] =
       kind === 'remind'
         ? [{ to: { person: appeal.reviewerId }, message: 'appeal.reminder', params, dedupeKey: `appeal:${appeal.id}:remind` }]
-        : this.deps.org.directors().map((d) => ({ to: { person: d.id }, message: 'appeal.escalated', params, dedupeKey: `appeal:${appeal.id}:escalate` }));
+        : this.deps.org
+            .directors()
+            .filter((d) => !excludedReviewers(this.deps.org.person(appeal.appellantId), ticket).has(d.id))
+            .map((d) => ({ to: { person: d.id }, message: 'appeal.escalated', params, dedupeKey: `appeal:${appeal.id}:escalate` }));
     await this.deps.notices.deliver(ticket, notices);
     return 'sent';
   }
@@ -138,7 +146,10 @@ export class AppealService {
     const window = this.deps.keeper.policy.appeals.window;
     const calendar = this.deps.keeper.calendarOf({ departmentId: penalty.departmentId });
     const limit = durationMs(window, calendar);
-    const elapsed = window.basis === 'working' ? calendar.workingTimeBetween(penalty.createdAt, now) : now.getTime() - penalty.createdAt.getTime();
+    // The window runs from the last time the grade was set: a penalty raised later can still be appealed.
+    const graded = penalty.history.filter((h) => h.event === 'recorded' || h.event === 'regraded').map((h) => h.at.getTime());
+    const from = new Date(Math.max(penalty.createdAt.getTime(), ...graded));
+    const elapsed = window.basis === 'working' ? calendar.workingTimeBetween(from, now) : now.getTime() - from.getTime();
     return elapsed <= limit;
   }
 }

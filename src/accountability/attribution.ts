@@ -23,13 +23,36 @@ export type ChargeDecision =
   /** Unclaimed while nobody was on duty: no personal penalty; the department lead is told. */
   | { kind: 'exempt'; reason: 'nobody_on_duty'; departmentId: string; leadId?: string };
 
-/** The department whose queue answers for a clock: the receiving one while a handoff waits for acceptance. */
-function answeringDepartment(ticket: Ticket, clock: ClockState): { departmentId: string; crossDepartment: boolean } {
-  if (clock.name === 'handoff_acceptance') {
-    const to = ticket.pendingHandoff?.toDepartmentId ?? lastHandoffTarget(ticket);
-    if (to) return { departmentId: to, crossDepartment: true };
+/**
+ * The ticket as it stood at an instant, replayed from its timeline: who owned it,
+ * which department held it, and which department a pending handoff was waiting on.
+ * Charges follow the breach moment, so claiming a late ticket never makes the
+ * claimer answer for a clock that ran out before they took it.
+ */
+export function standingAt(ticket: Ticket, at: Date): { ownerId?: string; departmentId: string; pendingTo?: string } {
+  const opened = ticket.timeline.find((e) => e.kind === 'open');
+  let departmentId = typeof opened?.details.department === 'string' ? opened.details.department : ticket.departmentId;
+  let ownerId: string | undefined;
+  let pendingTo: string | undefined;
+  for (const e of ticket.timeline) {
+    if (e.at.getTime() > at.getTime()) break;
+    if (e.kind === 'claim') ownerId = e.actorId;
+    else if (e.kind === 'assign' && typeof e.details.assignee === 'string') ownerId = e.details.assignee;
+    else if (e.kind === 'handoff' && typeof e.details.to === 'string') pendingTo = e.details.to;
+    else if (e.kind === 'accept') {
+      ownerId = e.actorId;
+      if (typeof e.details.to === 'string') departmentId = e.details.to;
+      pendingTo = undefined;
+    } else if (e.kind === 'decline') pendingTo = undefined;
   }
-  return { departmentId: ticket.departmentId, crossDepartment: false };
+  return { ownerId, departmentId, pendingTo };
+}
+
+/** The department whose queue answers for a clock: the receiving one while a handoff waits for acceptance. */
+function answeringDepartment(ticket: Ticket, clock: ClockState, standing: ReturnType<typeof standingAt>): { departmentId: string; crossDepartment: boolean } {
+  const to = standing.pendingTo ?? (clock.name === 'handoff_acceptance' ? (ticket.pendingHandoff?.toDepartmentId ?? lastHandoffTarget(ticket)) : undefined);
+  if (to) return { departmentId: to, crossDepartment: true };
+  return { departmentId: standing.departmentId, crossDepartment: false };
 }
 
 /** After an accept or decline the pending handoff is gone; the timeline still names the department asked. */
@@ -47,14 +70,15 @@ function lastHandoffTarget(ticket: Ticket): string | undefined {
  */
 export function decideCharges(ticket: Ticket, clock: ClockState, overrun: number, policy: SlaPolicy, org: OrgView, supervisorIdle = false): ChargeDecision {
   const grade = gradeOf(overrun, ticket, policy);
-  const { departmentId, crossDepartment } = answeringDepartment(ticket, clock);
+  const standing = standingAt(ticket, clock.breachedAt ?? new Date(8.64e15));
+  const { departmentId, crossDepartment } = answeringDepartment(ticket, clock, standing);
   const dept = org.department(departmentId);
   let primary: Charge | undefined;
   if (crossDepartment) {
     // A timeout while a handoff waits is the receiving department's, charged to its lead (not the sender).
     if (dept?.leadId) primary = { personId: dept.leadId, departmentId, role: 'lead', basis: 'cross-department', grade };
-  } else if (ticket.ownerId) {
-    primary = { personId: ticket.ownerId, departmentId, role: 'owner', basis: 'owner', grade };
+  } else if (standing.ownerId) {
+    primary = { personId: standing.ownerId, departmentId, role: 'owner', basis: 'owner', grade };
   } else {
     if (!dept || dept.onDuty.length === 0) return { kind: 'exempt', reason: 'nobody_on_duty', departmentId, leadId: dept?.leadId };
     // Unclaimed with people on duty: the queue's lead answers for it.

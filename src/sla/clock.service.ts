@@ -11,10 +11,13 @@ import type { Ticket } from '../tickets/ticket.types.js';
 import type { Notice } from '../notifications/notification.types.js';
 import type { ClockKeeper } from './clock-keeper.js';
 import { fireMilestone } from './milestone.js';
+import { instantAtUsage } from './clock.js';
 
 export interface ClockScheduler {
   /** Makes sure the next milestone of every running clock of the ticket will fire. */
   schedule(ticket: Ticket): Promise<void>;
+  /** Re-grades the ticket's penalties at a moment a grade threshold is crossed. */
+  regradeAt?(ticketId: string, at: Date): Promise<void>;
 }
 
 export interface NoticeSink {
@@ -79,6 +82,7 @@ export class ClockService {
       if (await this.deps.tickets.replace(next, ticket.version)) {
         await this.flushNotices(next);
         await this.deps.scheduler.schedule(next);
+        if (outcome.kind === 'breach') await this.scheduleRegrades(next, clockName);
         await this.deps.afterSave?.(next);
         return 'fired';
       }
@@ -125,6 +129,25 @@ export class ClockService {
         dedupeKey: `${ticket.id}:${clockName}:${clock.startedAt.getTime()}:follow-up`,
       },
     ];
+  }
+
+  /** A grade rises at fixed overruns (25 % and 100 % over by default): re-grade exactly then. */
+  private async scheduleRegrades(ticket: Ticket, clockName: string): Promise<void> {
+    const clock = ticket.clocks?.find((c) => c.name === clockName);
+    if (!clock || !this.deps.scheduler.regradeAt) return;
+    const calendar = this.deps.keeper.calendarById(clock.calendarId);
+    const { minorUpTo, moderateUpTo } = this.deps.keeper.policy.grades;
+    for (const over of [minorUpTo, moderateUpTo]) {
+      // A moment just past the threshold, so the grade computed then is the higher one.
+      const at = instantAtUsage(clock, clock.targetMs * (1 + over) + 1000, calendar);
+      if (at) await this.deps.scheduler.regradeAt(ticket.id, at);
+    }
+  }
+
+  /** Runs the ledger for a ticket now (a grade threshold passed while nobody touched it). */
+  async regrade(ticketId: string): Promise<void> {
+    const ticket = await this.deps.tickets.get(ticketId);
+    if (ticket) await this.deps.afterSave?.(ticket);
   }
 
   /** Hands a ticket's saved notices to the notification store (deduped by key), then clears them. */

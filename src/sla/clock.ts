@@ -120,6 +120,12 @@ function instantWhenUsed(clock: ClockState, ms: number, calendar: WorkingCalenda
   return advance(clock.basis, calendar, clock.runningSince!, ms - clock.usedMs);
 }
 
+/** The instant a running clock will have used `ms` (grade thresholds: 125 %, 200 % of the target). */
+export function instantAtUsage(clock: ClockState, ms: number, calendar: WorkingCalendar): Date | undefined {
+  if (clock.status !== 'running' || !clock.runningSince) return undefined;
+  return instantWhenUsed(clock, ms, calendar);
+}
+
 /** The next milestone the clock has not reached yet, given what it has already recorded. */
 export function nextMilestone(clock: ClockState, calendar: WorkingCalendar, rules: ReminderRules): { kind: MilestoneKind; at: Date } | undefined {
   if (clock.status !== 'running' || !clock.runningSince) return undefined;
