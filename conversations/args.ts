@@ -41,3 +41,16 @@ export function enumArg<T extends readonly [string, ...string[]]>(values: T, ali
       return hit as T[number];
     });
 }
+
+/** Ids like `P-12` or `A-3` (case, dash and full-width forms accepted); `code` names the message for a bad one. */
+export function prefixedIdArg(prefix: string, code: string) {
+  const pattern = new RegExp(`^${prefix}-?(\\d{1,9})$`, 'i');
+  return z.string({ error: 'input.missing' }).transform((raw, ctx) => {
+    const m = pattern.exec(raw.normalize('NFKC').trim());
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: code });
+      return z.NEVER;
+    }
+    return `${prefix}-${Number(m[1])}`;
+  });
+}

@@ -1,7 +1,7 @@
 // The local web console: a chat page where you act as any person of the
 // organisation, its JSON twin, and each person's inbox of what the bot sent
 // them (pings, escalations, handoff cards) — Duban without any chat platform.
-import { timingSafeEqual } from 'node:crypto';
+import { hasToken } from '../../src/http/auth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../src/core/clock.js';
 import type { Reply } from '../../src/core/card.js';
@@ -30,20 +30,11 @@ export interface ConsoleDeps {
 }
 
 
-function tokenOk(req: IncomingMessage, expected: string | undefined): boolean {
-  if (!expected) return true;
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const given = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || url.searchParams.get('token') || '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function registerConsoleRoutes(http: HttpServer, deps: ConsoleDeps): void {
   const guard =
     (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void) =>
     async (req: IncomingMessage, res: ServerResponse) => {
-      if (!tokenOk(req, deps.token)) return sendJson(res, 401, { error: 'the console needs the admin token: add ?token=<ADMIN_TOKEN> or an Authorization: Bearer header' });
+      if (deps.token && !hasToken(req, deps.token, { allowQuery: true })) return sendJson(res, 401, { error: 'the console needs the admin token: add ?token=<ADMIN_TOKEN> or an Authorization: Bearer header' });
       try {
         await handler(req, res);
       } catch (err) {

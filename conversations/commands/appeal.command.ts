@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { CodedError } from '../../src/core/errors.js';
 import { defineCommand, requirePerson } from '../command-spec.js';
-import { freeText } from '../args.js';
+import { freeText, prefixedIdArg } from '../args.js';
 import { say } from '../render/names.js';
 import { penaltyCard } from '../render/penalty.card.js';
 
-const penaltyId = z
-  .string({ error: 'input.missing' })
-  .transform((raw, ctx) => {
-    const m = /^p-?(\d{1,9})$/i.exec(raw.normalize('NFKC').trim());
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: 'input.penalty_id' });
-      return z.NEVER;
-    }
-    return `P-${Number(m[1])}`;
-  });
+const penaltyId = prefixedIdArg('P', 'input.penalty_id');
 
 export const appealCommand = defineCommand({
   name: 'appeal',

@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { CodedError } from '../../src/core/errors.js';
 import { defineCommand, requirePerson } from '../command-spec.js';
-import { enumArg, freeText } from '../args.js';
+import { enumArg, freeText, prefixedIdArg } from '../args.js';
 import { say } from '../render/names.js';
 import { penaltyCard } from '../render/penalty.card.js';
 
-const appealId = z
-  .string({ error: 'input.missing' })
-  .transform((raw, ctx) => {
-    const m = /^a-?(\d{1,9})$/i.exec(raw.normalize('NFKC').trim());
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: 'input.appeal_id' });
-      return z.NEVER;
-    }
-    return `A-${Number(m[1])}`;
-  });
+const appealId = prefixedIdArg('A', 'input.appeal_id');
 
 export const reviewCommand = defineCommand({
   name: 'review',

@@ -2,8 +2,9 @@
 // DEFAULT_POLICY (POLICY.md). A bad file stops start-up with one line naming the
 // file, the line, the key path, the problem and the fix.
 import { readFileSync } from 'node:fs';
+import { formatPath, lineOf } from './yaml-location.js';
 import { extname } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { showValue } from '../org/org.schema.js';
 import { calendarsSchema } from '../sla/calendar/calendar.schema.js';
@@ -210,29 +211,6 @@ function crossCheck(policy: SlaPolicy, file: PolicyFile): Issue[] {
     issues.push({ path: at('records', ['retainYears', 'flaggedRetainYears']), message: `flaggedRetainYears ${rec.flaggedRetainYears} is below retainYears ${rec.retainYears}; flagged records are kept at least as long` });
   }
   return issues;
-}
-
-/** `clocks.resolution.rules[2].target` */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
-}
-
-/** The line of `path` in the document: the key's line for a field, the item's line for a list entry (as far as it exists). */
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: Path): number {
-  let node: unknown = doc.contents;
-  let offset = (node as Node | null)?.range?.[0] ?? 0;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === seg);
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
-      node = node.items[seg];
-      offset = (node as Node).range?.[0] ?? offset;
-    } else break;
-  }
-  return counter.linePos(offset).line;
 }
 
 /** Message for zod's own issues (a section that is not a mapping, a list that is not a list). */

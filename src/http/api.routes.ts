@@ -1,6 +1,6 @@
 // /api/v1: read-only JSON for integrations and the dashboard, behind the
 // admin bearer token.
-import { timingSafeEqual } from 'node:crypto';
+import { hasToken } from './auth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OrgView } from '../org/org.types.js';
 import type { TicketRepository, TicketQuery } from '../tickets/ports.js';
@@ -14,15 +14,9 @@ export interface ApiDeps {
   org: OrgView;
 }
 
-function authorised(req: IncomingMessage, token: string): boolean {
-  const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 export function registerApiRoutes(http: HttpServer, deps: ApiDeps): void {
   const guarded = (handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void) => async (req: IncomingMessage, res: ServerResponse) => {
-    if (!authorised(req, deps.token)) {
+    if (!hasToken(req, deps.token)) {
       res.setHeader('www-authenticate', 'Bearer');
       return sendJson(res, 401, { error: 'missing or wrong bearer token: send Authorization: Bearer <ADMIN_TOKEN>' });
     }

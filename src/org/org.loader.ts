@@ -1,7 +1,8 @@
 // Reads ORG_FILE (YAML) into the directory's plain data. A bad file stops
 // start-up with one line naming the file, the line, the field and the fix.
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { formatPath, lineOf } from '../config/yaml-location.js';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Department, Person, PlatformIdentity } from './org.types.js';
 import type { ConversationRef } from '../core/platform.js';
 import { validateOrgFile, type OrgFile } from './org.schema.js';
@@ -26,31 +27,6 @@ export class OrgFileError extends Error {
     super(message);
     this.name = 'OrgFileError';
   }
-}
-
-/** `people[3].roles[0]` */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
-}
-
-/** The first line of `path` in the document: the key's line for a field, the item's line for a list entry. */
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly (string | number)[]): number {
-  let node: unknown = doc.contents;
-  let offset = (node as Node | null)?.range?.[0] ?? 0;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === seg);
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
-      node = node.items[seg];
-      offset = (node as Node).range?.[0] ?? offset;
-    } else {
-      break;
-    }
-  }
-  return counter.linePos(offset).line;
 }
 
 /** Parses and validates ORG_FILE text; throws OrgFileError with one line on the first problem. */

@@ -9,9 +9,9 @@ import * as pipelineOperators from 'mingo/operators/pipeline';
 import * as projectionOperators from 'mingo/operators/projection';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as windowOperators from 'mingo/operators/window';
-import { Binary, Decimal128, Long, ObjectId, Timestamp, BSONRegExp, MinKey, MaxKey } from 'bson';
 import { ErrorCodes, MongoCommandError } from './errors.js';
 import { getPath } from './values.js';
+import { bsonTypeName } from './update-paths.js';
 
 type Doc = Record<string, unknown>;
 
@@ -20,26 +20,6 @@ const TYPE_ALIASES: Record<string, string> = {
   9: 'date', 10: 'null', 11: 'regex', 13: 'javascript', 16: 'int', 17: 'timestamp', 18: 'long', 19: 'decimal',
   '-1': 'minKey', 127: 'maxKey',
 };
-
-/** The BSON type name MongoDB reports for a value. */
-export function bsonTypeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) <= 0x7fffffff ? 'int' : 'double';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  if (v instanceof Date) return 'date';
-  if (v instanceof ObjectId) return 'objectId';
-  if (v instanceof Long) return 'long';
-  if (v instanceof Decimal128) return 'decimal';
-  if (v instanceof Binary || v instanceof Uint8Array) return 'binData';
-  if (v instanceof Timestamp) return 'timestamp';
-  if (v instanceof RegExp || v instanceof BSONRegExp) return 'regex';
-  if (v instanceof MinKey) return 'minKey';
-  if (v instanceof MaxKey) return 'maxKey';
-  return 'object';
-}
 
 function typeMatches(v: unknown, wanted: unknown): boolean {
   const name = typeof wanted === 'number' ? TYPE_ALIASES[String(wanted)] : String(wanted);
