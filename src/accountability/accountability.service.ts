@@ -10,7 +10,7 @@ import { durationMs, usedAt, type ClockState } from '../sla/clock.js';
 import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import { decideCharges, standingAt, supervisorOf, type Charge } from './attribution.js';
-import { gradeRank } from './grading.js';
+import { gradeRank, lowerGrade } from './grading.js';
 import type { PenaltyRepository, RetrainingRepository } from './ports.js';
 import { retrainingTrigger } from './retraining.js';
 import type { Penalty } from './penalty.types.js';
@@ -42,8 +42,24 @@ export class AccountabilityService {
         if (decision.leadId) await this.tellLeadOfExemption(ticket, clock, decision.departmentId, decision.leadId);
         continue;
       }
-      for (const charge of decision.charges) await this.record(ticket, clock, charge, used, overrun);
+      for (const charge of decision.charges) {
+        const joint = charge.jointWith ? await this.followPrimary(ticket, clock, charge) : charge;
+        if (joint) await this.record(ticket, clock, joint, used, overrun);
+      }
     }
+  }
+
+  /**
+   * A joint charge follows the penalty it comes from: none once that one is revoked on
+   * appeal, and never more than one grade below it when it was reduced.
+   */
+  private async followPrimary(ticket: Ticket, clock: ClockState, charge: Charge): Promise<Charge | undefined> {
+    const primary = await this.deps.penalties.byKey(penaltyKey(ticket.id, clock, charge.jointWith!));
+    if (!primary) return charge;
+    if (primary.status === 'revoked') return undefined;
+    const cap = lowerGrade(primary.grade, this.deps.keeper.policy.jointLiability.supervisorGradeDrop);
+    if (!cap) return undefined;
+    return gradeRank(charge.grade) > gradeRank(cap) ? { ...charge, grade: cap } : charge;
   }
 
   /**

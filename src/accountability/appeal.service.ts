@@ -12,7 +12,7 @@ import type { TicketRepository } from '../tickets/ports.js';
 import type { Ticket } from '../tickets/ticket.types.js';
 import type { Appeal, AppealDecision } from './appeal.types.js';
 import type { Duration } from '../sla/sla.types.js';
-import { lowerGrade } from './grading.js';
+import { gradeRank, lowerGrade } from './grading.js';
 import type { AppealRepository, PenaltyRepository } from './ports.js';
 import type { Penalty } from './penalty.types.js';
 
@@ -110,12 +110,30 @@ export class AppealService {
     if (!decided) throw new CodedError('appeal.already_decided', { id: appeal.id, decision: '' });
     const event = decision === 'uphold' ? 'upheld' : decision === 'reduce' ? 'reduced' : 'revoked';
     const updated = await penalties.update(penalty.id, ['appealed'], changes, { at: now, event, grade: changes.grade ?? penalty.grade, by: reviewer.id, note });
+    if (updated && decision !== 'uphold') await this.followJointPenalties(updated, reviewer.id, now, appeal.id);
     const ticket = await this.deps.tickets.get(appeal.ticketId);
     if (ticket && updated) {
       const params = { appealId: appeal.id, penaltyId: penalty.id, ticketId: ticket.id, title: ticket.title, decision, grade: updated.grade, note: note ?? '', by: reviewer.id };
       await this.deps.notices.deliver(ticket, [{ to: { person: appeal.appellantId }, message: 'appeal.decided', params, dedupeKey: `appeal:${appeal.id}:decided` }]);
     }
     return { appeal: decided, penalty: updated ?? penalty };
+  }
+
+  /**
+   * A supervisor's joint penalty follows the penalty it came from: revoked with it, or
+   * lowered to stay one grade below it (and revoked when there is no grade below).
+   */
+  private async followJointPenalties(primary: Penalty, by: string, now: Date, appealId: string): Promise<void> {
+    for (const joint of await this.deps.penalties.jointsOf(primary)) {
+      if (joint.status === 'revoked') continue;
+      const note = `follows ${appealId} on ${primary.id}`;
+      const grade = primary.status === 'revoked' ? undefined : lowerGrade(primary.grade, this.deps.keeper.policy.jointLiability.supervisorGradeDrop);
+      if (!grade) {
+        await this.deps.penalties.update(joint.id, ['active', 'appealed', 'upheld', 'reduced'], { status: 'revoked', counts: false }, { at: now, event: 'revoked', grade: joint.grade, by, note });
+      } else if (gradeRank(grade) < gradeRank(joint.grade)) {
+        await this.deps.penalties.update(joint.id, ['active', 'appealed', 'upheld', 'reduced'], { status: 'reduced', grade, consequence: this.deps.keeper.policy.consequences[grade] }, { at: now, event: 'reduced', grade, by, note });
+      }
+    }
   }
 
   /** Reminder after 2 working days, escalation to the service director after 5 (POLICY.md §5); a decided appeal gets neither. */

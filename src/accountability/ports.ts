@@ -20,6 +20,8 @@ export interface PenaltyRepository {
   raiseGrade(key: string, grade: Grade, fields: Pick<Penalty, 'actualMs' | 'overrun' | 'consequence'>, entry: PenaltyHistoryEntry): Promise<Penalty | null>;
   get(id: string): Promise<Penalty | null>;
   byKey(key: string): Promise<Penalty | null>;
+  /** Supervisors' joint penalties that follow this person's penalty on the same clock run. */
+  jointsOf(penalty: Pick<Penalty, 'ticketId' | 'clock' | 'clockStartedAt' | 'personId'>): Promise<Penalty[]>;
   forPeople(personIds: string[], limit: number): Promise<Penalty[]>;
   /** Applies a change only when the penalty is in one of `fromStatuses` (so two decisions cannot both apply). */
   update(id: string, fromStatuses: Penalty['status'][], changes: Partial<Penalty>, entry: PenaltyHistoryEntry): Promise<Penalty | null>;

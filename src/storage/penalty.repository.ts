@@ -125,6 +125,13 @@ export class MongoPenaltyRepository implements PenaltyRepository, AppealReposito
     return toPenalty((await this.penalties.collection.findOne({ key: String(key) } as never)) as Record<string, unknown> | null);
   }
 
+  async jointsOf(p: Pick<Penalty, 'ticketId' | 'clock' | 'clockStartedAt' | 'personId'>): Promise<Penalty[]> {
+    const docs = await this.penalties.collection
+      .find({ ticketId: String(p.ticketId), clock: String(p.clock), clockStartedAt: p.clockStartedAt, jointWith: String(p.personId) } as never)
+      .toArray();
+    return docs.map((d) => toPenalty(d as Record<string, unknown>)!);
+  }
+
   async forPeople(personIds: string[], limit: number): Promise<Penalty[]> {
     const docs = await this.penalties.collection
       .find({ personId: { $in: personIds.map(String) } } as never)

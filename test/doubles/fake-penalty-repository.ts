@@ -75,6 +75,13 @@ export class FakePenaltyRepository implements PenaltyRepository, AppealRepositor
     return p ? copy(p) : null;
   }
 
+  async jointsOf(p: Pick<Penalty, 'ticketId' | 'clock' | 'clockStartedAt' | 'personId'>): Promise<Penalty[]> {
+    await tick();
+    return [...this.penalties.values()]
+      .filter((x) => x.ticketId === p.ticketId && x.clock === p.clock && x.clockStartedAt.getTime() === p.clockStartedAt.getTime() && x.jointWith === p.personId)
+      .map(copy);
+  }
+
   async forPeople(personIds: string[], limit: number): Promise<Penalty[]> {
     await tick();
     return [...this.penalties.values()]

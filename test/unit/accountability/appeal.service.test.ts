@@ -167,6 +167,21 @@ describe('deciding', () => {
     expect(w.notices.to('abe')).toEqual([]);
   });
 
+  it('Supervisor joint liability follows the appeal: revoking a severe penalty revokes the supervisor\'s joint penalty, and a running clock does not recreate it', async () => {
+    const w = makeWorld({ org: smallOrg() });
+    const { ticket, penaltyId } = await penalise(w, 'abe', (t) => t, 2.5);
+    const severe = (await w.penalties.get(penaltyId))!;
+    expect(severe.grade).toBe('severe');
+    const joint = w.penalties.all().find((p) => p.jointWith === 'abe' && p.ticketId === ticket.id);
+    expect(joint).toMatchObject({ grade: 'moderate', status: 'active' });
+    const { appeal } = await w.appeals.file(person(w, 'abe'), penaltyId, 'the system was down');
+    await w.appeals.decide(person(w, appeal.reviewerId), appeal.id, 'revoke', 'outage not declared in time');
+    expect(await w.penalties.get(joint!.id)).toMatchObject({ status: 'revoked', counts: false });
+    w.clock.set(w.at(ticket, 'resolution', 4));
+    await w.accountability.reconcile(ticket);
+    expect(w.penalties.all().filter((p) => p.jointWith === 'abe' && p.ticketId === ticket.id && p.counts)).toEqual([]);
+  });
+
   it('Nobody reviews their own appeal; only the drawn reviewer decides (not the appellant, their supervisor or another reviewer)', async () => {
     const { w } = await appealed();
     for (const who of ['abe', 'tess', 'rob', 'olga']) expect([who, await outcome(w.appeals.decide(person(w, who), 'A-1', 'revoke', 'mine'))]).toEqual([who, 'appeal.not_your_review']);
