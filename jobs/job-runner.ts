@@ -27,7 +27,7 @@ export class JobRunner implements ClockScheduler {
   private started = false;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly logger: Logger,
     private readonly options: JobRunnerOptions = {},
   ) {
@@ -71,6 +71,12 @@ export class JobRunner implements ClockScheduler {
 
   async start(): Promise<void> {
     await this.agenda.start();
+    // Scheduling is an upsert on each job's unique data: without these indexes every
+    // save would scan all queued jobs (10,000 running clocks = 10,000 jobs).
+    const jobs = this.db.collection('agendaJobs');
+    await jobs.createIndex({ 'data.key': 1 }, { name: 'duban_clock_job_key' });
+    await jobs.createIndex({ 'data.ticketId': 1, 'data.at': 1 }, { name: 'duban_regrade_job' });
+    await jobs.createIndex({ 'data.appealId': 1, 'data.kind': 1 }, { name: 'duban_appeal_job' });
     await this.agenda.every(this.options.sweepEvery ?? '1 minute', JOB_NAMES.clockSweep);
     // 09:00 on the 1st, China time: last month's scorecards.
     if (this.monthly) await this.agenda.every('0 9 1 * *', JOB_NAMES.scorecardMonthly, undefined, { timezone: 'Asia/Shanghai' });

@@ -103,7 +103,8 @@ export class MongoTicketRepository implements TicketRepository, DueClockQuery {
   }
 
   async withPendingNotices(limit: number): Promise<Ticket[]> {
-    const docs = await this.tickets.collection.find({ 'pendingNotices.message': { $exists: true } } as never, { projection: { timeline: 0 } }).limit(limit).toArray();
+    // A range on the message (always a non-empty string) lets the index answer this instead of a scan.
+    const docs = await this.tickets.collection.find({ 'pendingNotices.message': { $gte: '' } } as never, { projection: { timeline: 0 } }).limit(limit).toArray();
     return docs.map((d) => toTicket(d as Record<string, unknown>));
   }
 

@@ -65,7 +65,7 @@ ticketSchema.index({ departmentId: 1, state: 1, updatedAt: -1 });
 ticketSchema.index({ ownerId: 1, state: 1 });
 ticketSchema.index({ state: 1, updatedAt: -1 });
 ticketSchema.index({ 'clocks.next.at': 1 });
-ticketSchema.index({ 'pendingNotices.message': 1 }, { sparse: true });
+ticketSchema.index({ 'pendingNotices.message': 1 });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
 
