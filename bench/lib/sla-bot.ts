@@ -56,6 +56,8 @@ export interface BotStats {
   /** Scans started, and the most that were running at once (Agenda starts one per interval whether or not the last has ended). */
   scansStarted: number;
   maxConcurrentScans: number;
+  /** Start times (epoch ms) of the scans still running when the stats were taken. */
+  openScans: number[];
   /** Event-loop delay of the bot process over the window (ms). */
   loopDelay: { p50: number; p99: number; max: number };
   /** Bot process CPU over the window (ms user+system). */
@@ -82,8 +84,10 @@ let profiler: Session | undefined;
 const lastQueryMs: Record<string, number> = {};
 
 function emptyStats(): Instance['stats'] {
-  return { fires: [], jobs: [], lockHit: [], lockMiss: [], scheduleInFire: [], fireSteps: {}, scans: [], scansStarted: 0, maxConcurrentScans: 0, errors: [] };
+  return { fires: [], jobs: [], lockHit: [], lockMiss: [], scheduleInFire: [], fireSteps: {}, scans: [], scansStarted: 0, maxConcurrentScans: 0, openScans: [], errors: [] };
 }
+
+const runningScans = new Set<number>();
 
 function instrument(app: RunningApp, stats: Instance['stats']): void {
   const clocks = app.clocks;
@@ -149,15 +153,15 @@ function instrument(app: RunningApp, stats: Instance['stats']): void {
   const processor = (agenda as unknown as { jobProcessor?: { process: () => Promise<void> } }).jobProcessor;
   if (processor) {
     const scan = processor.process.bind(processor);
-    let running = 0;
     processor.process = async () => {
       const start = Date.now();
       stats.scansStarted++;
-      stats.maxConcurrentScans = Math.max(stats.maxConcurrentScans, ++running);
+      runningScans.add(start);
+      stats.maxConcurrentScans = Math.max(stats.maxConcurrentScans, runningScans.size);
       try {
         await scan();
       } finally {
-        running--;
+        runningScans.delete(start);
         stats.scans.push([start, Date.now()]);
       }
     };
@@ -284,6 +288,7 @@ async function handle(req: Request): Promise<unknown> {
       const cpu = process.cpuUsage(windowStart.cpu);
       const out: BotStats = {
         ...stats,
+        openScans: [...runningScans],
         loopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
         cpuMs: (cpu.user + cpu.system) / 1000,
         wallMs: performance.now() - windowStart.wall,

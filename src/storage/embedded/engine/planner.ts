@@ -10,7 +10,10 @@ import { compareValues } from './values.js';
 type Doc = Record<string, unknown>;
 export type SortSpec = Array<[string, 1 | -1]>;
 
+// Cartesian products of point lists stay small; one long `$in` list (Agenda unlocking
+// thousands of jobs by _id) is still far cheaper as binary searches than as a scan.
 const MAX_INTERVALS = 256;
+const MAX_POINTS_SINGLE_FIELD = 20_000;
 
 export interface IndexScan {
   index: Index;
@@ -99,7 +102,8 @@ function scanFor(index: Index, fields: Map<string, FieldBounds[]>, sort?: SortSp
     if (!list) break;
     const bounds = index.multikey ? list[0] : intersect(list);
     if ('points' in bounds) {
-      if (combos * Math.max(bounds.points.length, 1) > MAX_INTERVALS) break;
+      const limit = pointLists.length === 0 ? MAX_POINTS_SINGLE_FIELD : MAX_INTERVALS;
+      if (combos * Math.max(bounds.points.length, 1) > limit) break;
       combos *= Math.max(bounds.points.length, 1);
       const dir = index.directions[j];
       pointLists.push([...bounds.points].sort((a, b) => compareValues(a, b) * dir));
