@@ -21,9 +21,9 @@ afterAll(async () => {
 
 describe('$in and $nin', () => {
   it('match scalars, array elements, whole arrays, null and missing fields, and regular expressions', async () => {
-    const c = db.collection('sem');
+    const c = db.collection<{ _id: number; v?: unknown }>('sem');
     await c.insertMany([
-      { _id: 1, v: 'apple' } as never,
+      { _id: 1, v: 'apple' },
       { _id: 2, v: ['pear', 'plum'] },
       { _id: 3, v: null },
       { _id: 4 },
