@@ -3,18 +3,7 @@
 import type { Agenda, Job } from 'agenda';
 import type { ClockService } from '../src/sla/clock.service.js';
 import type { Logger } from '../src/core/logger.js';
-import { JOB_NAMES, clockMilestoneData, penaltyRegradeData } from './job-names.js';
-
-export function definePenaltyRegradeJob(agenda: Agenda, deps: { clocks: ClockService; logger: Logger }): void {
-  agenda.define(
-    JOB_NAMES.penaltyRegrade,
-    async (job: Job<unknown>) => {
-      const parsed = penaltyRegradeData.safeParse(job.attrs.data);
-      if (parsed.success) await deps.clocks.regrade(parsed.data.ticketId);
-    },
-    { concurrency: 10, lockLifetime: 10_000, removeOnComplete: true },
-  );
-}
+import { JOB_NAMES, clockMilestoneData } from './job-names.js';
 
 export function defineClockMilestoneJob(agenda: Agenda, deps: { clocks: ClockService; logger: Logger }): void {
   agenda.define(

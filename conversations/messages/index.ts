@@ -8,18 +8,10 @@ const CATALOGS: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
 
 export type Params = Record<string, string | number | undefined>;
 
-export function hasMessage(code: string): boolean {
-  return code in en;
-}
-
 export function translate(locale: Locale, code: string, params: Params = {}): string {
   const template = CATALOGS[locale]?.[code] ?? en[code] ?? code;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     return v === undefined || v === '' ? '' : String(v);
   }).replace(/[ ]{2,}/g, ' ').trim();
-}
-
-export function catalog(locale: Locale): Record<string, string> {
-  return CATALOGS[locale];
 }
