@@ -35,6 +35,12 @@ export interface CardInput {
   label: string;
   placeholder?: string;
   multiline?: boolean;
+  /** A choice instead of free text (rendered as a dropdown inside forms). */
+  options?: Array<{ label: string; value: string }>;
+  /** Preselected value. */
+  initial?: string;
+  /** The form cannot be submitted without it. */
+  required?: boolean;
 }
 
 export type CardElement = CardButton | CardSelect | CardInput;
@@ -88,7 +94,7 @@ export class CardBuilder {
     this.card.elements.push({ type: 'select', actionId, name, label, options, values });
     return this;
   }
-  input(name: string, label: string, options: { placeholder?: string; multiline?: boolean } = {}): this {
+  input(name: string, label: string, options: Omit<CardInput, 'type' | 'name' | 'label'> = {}): this {
     this.card.elements.push({ type: 'input', name, label, ...options });
     return this;
   }
