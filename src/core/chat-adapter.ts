@@ -80,6 +80,14 @@ export interface AdapterContext {
    * links the identity so the next lookup is direct). Undefined for strangers.
    */
   identify(platform: Platform, platformUserId: string, email?: string): Promise<KnownPerson | undefined>;
+  /**
+   * Posts a reply into a conversation through the outbox: persisted first, then sent by a
+   * worker that paces per destination, retries (Retry-After, backoff) and never drops it.
+   * A card with a `subject` is remembered, so later changes of that subject update it in
+   * place. `key` makes it idempotent (a redelivered command publishes once): use the
+   * delivery id plus the reply's index.
+   */
+  publish(to: ConversationRef, reply: Reply, key: string): Promise<void>;
   cardPosts: CardPostLog;
   conversations: ConversationStore;
   /** Cards for a person's home view: their open tickets, the unclaimed queue, penalties and appeals. */
