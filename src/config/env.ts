@@ -26,6 +26,13 @@ export const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  // Overrides of Bot Framework's sign-in endpoints, for national clouds and for tests
+  // that run a local OpenID/token server; production leaves them unset.
+  MICROSOFT_OPENID_METADATA_URL: z.string().url().optional(),
+  MICROSOFT_TOKEN_ISSUER: optionalText,
+  MICROSOFT_LOGIN_URL: z.string().url().optional(),
+  /** Display name used in the Teams app package. */
+  TEAMS_BOT_NAME: optionalText,
   FEISHU_APP_ID: optionalText,
   FEISHU_APP_SECRET: optionalText,
   FEISHU_VERIFICATION_TOKEN: optionalText,
