@@ -33,7 +33,11 @@ import { AppealService } from './accountability/appeal.service.js';
 import { ScorecardService } from './accountability/scorecard.service.js';
 import type { Ticket } from './tickets/ticket.types.js';
 import type { Person } from './org/org.types.js';
-import { appealCard, penaltyCard } from '../conversations/render/penalty.card.js';
+import { notificationCard, OutboxReplyRenderer } from '../conversations/render/outbox.render.js';
+import { openFormCard } from '../conversations/render/open-form.card.js';
+import { MongoOutboxStore } from './storage/outbox.repository.js';
+import { MongoCardPostStore, MongoConversationStore } from './storage/chat-state.repository.js';
+import { createChat, type Chat } from './chat.js';
 
 export interface RunningApp {
   port: number;
@@ -42,6 +46,7 @@ export interface RunningApp {
   org: LiveOrg;
   clocks: ClockService;
   jobs: JobRunner;
+  chat: Chat;
   /** The token guarding the admin API (generated when ADMIN_TOKEN is not set). */
   adminToken: string;
   consoleUrl?: string;
@@ -90,7 +95,12 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const deliveries = new MongoDeliveryLog(conn);
   const outages = new MongoOutageLog(conn);
   const ledger = new MongoPenaltyRepository(conn);
-  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init(), ledger.init()]);
+  const outbox = new MongoOutboxStore(conn);
+  const cardPosts = new MongoCardPostStore(conn);
+  const conversations = new MongoConversationStore(conn);
+  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init(), ledger.init(), outbox.init(), cardPosts.init()]);
+  // Filled once the chat side is wired (below); ticket saves before that have no cards to update.
+  const wired: { chat?: Chat } = {};
 
   const keeper = new ClockKeeper({ policy, calendars, org });
   const sink = new NotifyingEffectSink({ org, store: notifications, clock });
@@ -98,8 +108,10 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
   const appeals = new AppealService({ penalties: ledger, tickets, keeper, org, clock, notices: sink, scheduler: jobs });
   // The ledger follows every saved change; a failure is logged and healed by the next save or milestone.
-  const afterSave = (ticket: Ticket) =>
-    accountability.reconcile(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'penalty ledger update failed'));
+  const afterSave = async (ticket: Ticket) => {
+    await accountability.reconcile(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'penalty ledger update failed'));
+    await wired.chat?.ticketSaved(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'ticket card update failed'));
+  };
   const clockService = new ClockService({
     tickets,
     keeper,
@@ -127,6 +139,10 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     afterSave,
   });
   const clocksOf = (ticket: Parameters<typeof viewClocks>[0]) => viewClocks(ticket, keeper, clock.now());
+  const linkIdentity = async (personId: string, platform: Person['identities'][number]['platform'], userId: string) => {
+    await orgRepo.linkIdentity(personId, { platform, userId });
+    org.replace(await orgRepo.load());
+  };
   const router = new CommandRouter({
     services: {
       tickets: ticketService,
@@ -137,10 +153,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
       outages,
       ledger,
       appeals,
-      linkIdentity: async (personId, platform, userId) => {
-        await orgRepo.linkIdentity(personId, { platform, userId });
-        org.replace(await orgRepo.load());
-      },
+      linkIdentity,
     },
     commands: allCommands(),
     deliveries,
@@ -155,30 +168,38 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
 
   // The console is the default front end when no chat platform is configured;
   // next to a real platform it must be asked for and is guarded by the admin token.
+  const renderDeps = { org, ticket: async (id: string) => (await tickets.get(id)) ?? undefined, notification: (id: string) => notifications.get(id), ledger, clocksOf };
+  const chat = createChat({
+    env,
+    logger,
+    clock,
+    http,
+    org,
+    outbox,
+    posts: cardPosts,
+    conversations,
+    notifications,
+    renderer: new OutboxReplyRenderer(renderDeps),
+    handle: (inbound) => router.handle(inbound),
+    linkIdentity,
+    openForm: (locale) => openFormCard(locale),
+  });
+  wired.chat = chat;
+  notifications.onAdded = () => chat.worker.kick();
+
   const platforms = platformConfigured(env);
   const consoleEnabled = env.CONSOLE_ENABLED === 'true' || (!platforms && env.CONSOLE_ENABLED !== 'false');
   if (consoleEnabled) {
-    const cardFor = async (n: { message: string; params: Record<string, string | number> }, person: Person) => {
-      if (n.message === 'penalty.recorded' || n.message === 'penalty.regraded') {
-        const penalty = await ledger.get(String(n.params.penaltyId));
-        return penalty ? penaltyCard(penalty, org, person.locale, { canAppeal: penalty.personId === person.id }) : undefined;
-      }
-      if (n.message === 'appeal.assigned') {
-        const appeal = await ledger.getAppeal(String(n.params.appealId));
-        const penalty = appeal && (await ledger.get(appeal.penaltyId));
-        const ticket = appeal && (await tickets.get(appeal.ticketId));
-        return appeal && penalty && ticket ? appealCard(appeal, penalty, ticket, org, person.locale) : undefined;
-      }
-      return undefined;
-    };
+    const cardFor = (n: Parameters<typeof notificationCard>[0], person: Person) => notificationCard(n, person, renderDeps);
     registerConsoleRoutes(http, { router, org, notifications, tickets: ticketService, clock, clocksOf, cardFor, token: platforms ? adminToken : undefined });
   }
 
   await jobs.start();
+  const port = await http.listen(env.PORT, env.HOST);
+  await chat.start();
   // Catch up at once on milestones missed while the bot was down.
   void clockService.sweep().catch((err) => logger.error({ err }, 'start-up clock sweep failed'));
 
-  const port = await http.listen(env.PORT, env.HOST);
   const base = `http://localhost:${port}`;
   const consoleUrl = consoleEnabled ? `${base}/console${platforms ? `?token=${adminToken}` : ''}` : undefined;
   logger.info({ port }, `Duban is listening on ${base} (health: /healthz, readiness: /readyz)`);
@@ -192,11 +213,13 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     org,
     clocks: clockService,
     jobs,
+    chat,
     adminToken,
     consoleUrl,
     async stop() {
       shuttingDown = true;
       await http.close();
+      await chat.stop();
       await jobs.stop();
       await database.close();
     },

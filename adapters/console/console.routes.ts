@@ -12,7 +12,6 @@ import { BodyError, readJson } from '../../src/http/body.js';
 import { sendJson, type HttpServer } from '../../src/http/server.js';
 import type { CommandRouter } from '../../conversations/router.js';
 import { say, departmentName } from '../../conversations/render/names.js';
-import { ticketCard } from '../../conversations/render/ticket.card.js';
 import { consoleMessageSchema, toInbound } from './console.parse.js';
 import { CONSOLE_PAGE } from './console.page.js';
 
@@ -88,12 +87,8 @@ export function registerConsoleRoutes(http: HttpServer, deps: ConsoleDeps): void
         ticketId: n.ticketId,
         text: say(person.locale, deps.org, n.message, n.params),
       };
+      // Pings that ask for a decision come with the card to act on (a handoff, a penalty, an appeal).
       entry.card = await deps.cardFor?.(n, person);
-      // Cards that ask for a decision (handoffs, escalations) come with the ticket's live card.
-      if (!entry.card && n.ticketId && /^(handoff\.request|ticket\.escalated_to_you|ticket\.assigned_to_you|ticket\.opened|incident\.)/.test(n.message)) {
-        const ticket = await deps.tickets.show(person, n.ticketId).catch(() => undefined);
-        if (ticket) entry.card = ticketCard(ticket, deps.org, person.locale, deps.clocksOf?.(ticket));
-      }
       rendered.push(entry);
     }
     sendJson(res, 200, { user: person.id, notifications: rendered });

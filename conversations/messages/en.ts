@@ -63,6 +63,7 @@ export const en: Record<string, string> = {
   'ticket.resolved_notice': '{by} resolved {ticketId}: {title}',
   'ticket.reopened_notice': '{by} reopened {ticketId}: {title}',
   'ticket.escalated_to_you': '{ticketId} ({title}) was escalated to you by {by}: {reason}. Claim it or assign it.',
+  'thread.escalated': 'Escalated to {level} level: {person} is now responsible ({reason}).',
   'ticket.escalated_notice': '{ticketId} ({title}) was escalated to {level} level: {reason}',
   'handoff.request': '{by} asks {department} to take {ticketId}: {title}. {note}',
   'handoff.accepted': '{by} accepted {ticketId} ({title}) for {department}.',

@@ -57,6 +57,7 @@ export const zhCN: Record<string, string> = {
   'ticket.resolved_notice': '{by} 已解决 {ticketId}：{title}',
   'ticket.reopened_notice': '{by} 重新打开了 {ticketId}：{title}',
   'ticket.escalated_to_you': '{by} 将 {ticketId}（{title}）升级给你：{reason}。请认领或指派。',
+  'thread.escalated': '已升级到{level}层级：现由{person}负责（{reason}）。',
   'ticket.escalated_notice': '{ticketId}（{title}）已升级到{level}层级：{reason}',
   'handoff.request': '{by} 请求{department}接收 {ticketId}：{title}。{note}',
   'handoff.accepted': '{by} 已代表{department}接收 {ticketId}（{title}）。',

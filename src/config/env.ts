@@ -31,6 +31,8 @@ export const envSchema = z.object({
   MICROSOFT_OPENID_METADATA_URL: z.string().url().optional(),
   MICROSOFT_TOKEN_ISSUER: optionalText,
   MICROSOFT_LOGIN_URL: z.string().url().optional(),
+  /** Serves /api/messages without authentication, for the Bot Framework Emulator only. */
+  TEAMS_LOCAL_TESTING: z.enum(['true', 'false']).optional(),
   /** Display name used in the Teams app package. */
   TEAMS_BOT_NAME: optionalText,
   FEISHU_APP_ID: optionalText,

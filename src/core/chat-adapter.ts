@@ -55,7 +55,7 @@ export class DeliveryError extends Error {
 
 /** Where a card about one subject (`ticket:T-12`) was posted, so every copy can be updated in place. */
 export interface CardPostLog {
-  record(subject: string, message: SentMessage): Promise<void>;
+  record(subject: string, message: SentMessage, locale?: Locale): Promise<void>;
 }
 
 /** Conversation references an adapter keeps for proactive messages (Teams needs them; others may). */
@@ -85,9 +85,10 @@ export interface AdapterContext {
    * worker that paces per destination, retries (Retry-After, backoff) and never drops it.
    * A card with a `subject` is remembered, so later changes of that subject update it in
    * place. `key` makes it idempotent (a redelivered command publishes once): use the
-   * delivery id plus the reply's index.
+   * delivery id plus the reply's index. `locale` is the language the reply is in, so later
+   * in-place updates of its card keep it.
    */
-  publish(to: ConversationRef, reply: Reply, key: string): Promise<void>;
+  publish(to: ConversationRef, reply: Reply, key: string, locale?: Locale): Promise<void>;
   cardPosts: CardPostLog;
   conversations: ConversationStore;
   /** Cards for a person's home view: their open tickets, the unclaimed queue, penalties and appeals. */

@@ -92,6 +92,7 @@ export function toOrgData(org: OrgFile): OrgData {
       ...(p.department !== undefined && { departmentId: p.department }),
       ...(p.supervisor !== undefined && { supervisorId: p.supervisor }),
       ...(p.email !== undefined && { email: p.email }),
+      ...(p.prefers !== undefined && { preferredPlatform: p.prefers }),
       identities,
     };
   });

@@ -73,6 +73,8 @@ export const personSchema = strict({
   slack: platformId('Slack user id', 'U024BE7LH').optional(),
   teams: platformId('Teams AAD object id', '6c2f8a1e-…').optional(),
   feishu: platformId('Feishu open_id', 'ou_7d8a6e6df7621556ce0d21922b676706').optional(),
+  /** Where pings go for someone on more than one platform (default: the first of slack, teams, feishu they have). */
+  prefers: z.enum(['slack', 'teams', 'feishu'], { error: (iss: RawIssue) => `${showValue(iss.input)} is not a chat platform; use slack, teams or feishu` }).optional(),
 });
 
 const groupsSchema = strict({

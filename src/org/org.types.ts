@@ -22,6 +22,8 @@ export interface Person {
   supervisorId?: string;
   identities: PlatformIdentity[];
   email?: string;
+  /** The chat platform pings go to when the person is on several. */
+  preferredPlatform?: Platform;
 }
 
 export interface Department {

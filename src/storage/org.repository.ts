@@ -171,6 +171,7 @@ function fromPerson(p: Person): Omit<PersonDoc, 'position' | 'identities' | 'ide
     ...(p.departmentId !== undefined && { departmentId: p.departmentId }),
     ...(p.supervisorId !== undefined && { supervisorId: p.supervisorId }),
     ...(p.email !== undefined && { email: p.email }),
+    ...(p.preferredPlatform !== undefined && { preferredPlatform: p.preferredPlatform }),
   };
 }
 
@@ -183,6 +184,7 @@ function toPerson(doc: PersonDoc): Person {
     ...(doc.departmentId != null && { departmentId: doc.departmentId }),
     ...(doc.supervisorId != null && { supervisorId: doc.supervisorId }),
     ...(doc.email != null && { email: doc.email }),
+    ...(doc.preferredPlatform != null && { preferredPlatform: doc.preferredPlatform }),
     identities: doc.identities.map((i) => ({ platform: i.platform, userId: i.userId, ...(i.email != null && { email: i.email }) })),
   };
 }

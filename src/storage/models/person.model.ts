@@ -23,6 +23,7 @@ export interface PersonDoc {
   departmentId?: string;
   supervisorId?: string;
   email?: string;
+  preferredPlatform?: Platform;
   identities: StoredIdentity[];
   /** `platform:userId` of every identity, kept in step with `identities`; carries the unique index. */
   identityKeys: string[];
@@ -54,6 +55,7 @@ const personSchema = new Schema<PersonDoc>(
     departmentId: String,
     supervisorId: String,
     email: String,
+    preferredPlatform: { type: String, enum: PLATFORMS },
     identities: { type: [identitySchema], default: [] },
     identityKeys: { type: [String], default: [] },
   },

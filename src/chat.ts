@@ -1,0 +1,129 @@
+// Wires the chat platforms to the rest of Duban: each adapter gets the
+// command entry point and the outbox; the outbox worker sends what commands,
+// clocks and handoffs leave for people and channels.
+import type { Env } from './config/env.js';
+import type { Logger } from './core/logger.js';
+import type { Clock } from './core/clock.js';
+import type { AdapterContext, ChatAdapter } from './core/chat-adapter.js';
+import type { Card, Reply } from './core/card.js';
+import type { ConversationRef, Locale, Platform } from './core/platform.js';
+import type { InboundCommand } from './core/inbound.js';
+import type { HttpServer } from './http/server.js';
+import type { OrgView, Person } from './org/org.types.js';
+import type { Ticket } from './tickets/ticket.types.js';
+import { NotificationDispatch, OutboxWorker, TicketCardSync, type DispatchQueue, type OutboxRenderer } from './delivery/index.js';
+import type { MongoOutboxStore } from './storage/outbox.repository.js';
+import type { MongoCardPostStore, MongoConversationStore } from './storage/chat-state.repository.js';
+import { createChatAdapters } from '../adapters/index.js';
+
+export interface ChatDeps {
+  env: Env;
+  logger: Logger;
+  clock: Clock;
+  http: HttpServer;
+  org: OrgView;
+  outbox: MongoOutboxStore;
+  posts: MongoCardPostStore;
+  conversations: MongoConversationStore;
+  notifications: DispatchQueue;
+  renderer: OutboxRenderer;
+  handle(inbound: InboundCommand): Promise<Reply[]>;
+  linkIdentity(personId: string, platform: Platform, userId: string): Promise<void>;
+  homeFor?(person: Person): Promise<Card[]>;
+  openForm(locale: Locale): Card;
+}
+
+export interface Chat {
+  adapters: Map<Platform, ChatAdapter>;
+  worker: OutboxWorker;
+  cards: TicketCardSync;
+  /** Runs after every ticket save. */
+  ticketSaved(ticket: Ticket): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createChat(deps: ChatDeps): Chat {
+  const adapters = new Map<Platform, ChatAdapter>();
+  const dispatch = new NotificationDispatch({ queue: deps.notifications, outbox: deps.outbox, org: deps.org, clock: deps.clock, adapters });
+  const worker = new OutboxWorker({
+    store: deps.outbox,
+    posts: deps.posts,
+    adapters,
+    renderer: deps.renderer,
+    clock: deps.clock,
+    logger: deps.logger,
+    beforePass: () => dispatch.run(),
+  });
+  const cards = new TicketCardSync({ outbox: deps.outbox, posts: deps.posts, org: deps.org, clock: deps.clock, adapters, kick: () => worker.kick() });
+  const context = adapterContext(deps, worker);
+  for (const adapter of createChatAdapters({ env: deps.env, http: deps.http, context, logger: deps.logger, clock: deps.clock })) adapters.set(adapter.platform, adapter);
+
+  return {
+    adapters,
+    worker,
+    cards,
+    ticketSaved: (ticket) => cards.ticketSaved(ticket),
+    async start() {
+      for (const adapter of adapters.values()) await adapter.start();
+      worker.start();
+      if (adapters.size) deps.logger.info({ platforms: [...adapters.keys()] }, 'chat platforms connected');
+    },
+    async stop() {
+      await worker.stop();
+      for (const adapter of adapters.values()) await adapter.stop().catch((err: unknown) => deps.logger.warn({ err, platform: adapter.platform }, 'adapter stop failed'));
+    },
+  };
+}
+
+function adapterContext(deps: ChatDeps, worker: OutboxWorker): AdapterContext {
+  const { org } = deps;
+  const known = (p: Person) => ({ id: p.id, name: p.name, locale: p.locale });
+  const isHome = (to: ConversationRef) =>
+    org.departments().some((d) => d.homeConversations.some((h) => h.platform === to.platform && h.conversationId === to.conversationId));
+  return {
+    handle: (inbound) => deps.handle(inbound),
+    async identify(platform, platformUserId, email) {
+      const linked = org.personByIdentity(platform, platformUserId);
+      if (linked) return known(linked);
+      if (!email) return undefined;
+      const wanted = email.trim().toLowerCase();
+      const byEmail = org.people().filter((p) => p.email?.toLowerCase() === wanted);
+      // Two people sharing an address is a directory mistake: link nobody rather than the wrong one.
+      if (byEmail.length !== 1) return undefined;
+      await deps.linkIdentity(byEmail[0].id, platform, platformUserId).catch((err: unknown) => deps.logger.warn({ err, platform }, 'could not link a chat identity by e-mail'));
+      return known(byEmail[0]);
+    },
+    async publish(to, reply, key, locale?: Locale) {
+      const subject = reply.card?.subject;
+      let outboxKey = `publish:${key}`;
+      // A new ticket's card answered in its department's home channel is the same card the
+      // home channel gets anyway: one copy, not two.
+      if (subject?.startsWith('ticket:') && isHome(to)) {
+        const posts = await deps.posts.forSubject(subject);
+        if (!posts.some((p) => p.platform === to.platform && p.conversation.conversationId === to.conversationId)) {
+          outboxKey = `home:${subject.slice(7)}:${to.platform}:${to.conversationId}`;
+        }
+      }
+      await deps.outbox.enqueue(
+        [{ key: outboxKey, platform: to.platform, op: 'send', to, ...(subject ? { subject } : {}), ...(locale ? { locale } : {}), content: { kind: 'reply', reply } }],
+        deps.clock.now(),
+      );
+      worker.kick();
+    },
+    cardPosts: {
+      record: (subject, message, locale) =>
+        message.messageId
+          ? deps.posts.add({ subject, platform: message.platform, conversation: { ...message.conversation, messageId: message.messageId }, messageId: message.messageId, locale: locale ?? 'en', postedAt: deps.clock.now() })
+          : Promise.resolve(),
+    },
+    conversations: deps.conversations,
+    homeFor: deps.homeFor
+      ? async (personId) => {
+          const person = org.person(personId);
+          return person && deps.homeFor ? deps.homeFor(person) : [];
+        }
+      : undefined,
+    openForm: (locale) => deps.openForm(locale),
+  };
+}
