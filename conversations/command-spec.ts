@@ -3,7 +3,7 @@
 // same spec serves typed text and card buttons, so both are validated alike.
 import type { z } from 'zod';
 import { CodedError } from '../src/core/errors.js';
-import type { Actor, Locale } from '../src/core/platform.js';
+import type { Actor, ConversationRef, Locale } from '../src/core/platform.js';
 import type { Reply } from '../src/core/card.js';
 import type { Clock } from '../src/core/clock.js';
 import type { OrgView, Person } from '../src/org/org.types.js';
@@ -30,6 +30,8 @@ export interface CommandServices {
   appeals?: AppealService;
   /** Links a platform identity to a person (admin link). */
   linkIdentity?: (personId: string, platform: Actor['platform'], userId: string) => Promise<void>;
+  /** Makes a chat conversation a department's home (admin home). */
+  setDepartmentHome?: (departmentId: string, home: ConversationRef) => Promise<void>;
 }
 
 export interface CommandContext {
@@ -38,6 +40,8 @@ export interface CommandContext {
   person?: Person;
   locale: Locale;
   source: ChangeSource;
+  /** Where the command was typed or clicked. */
+  conversation?: ConversationRef;
   services: CommandServices;
 }
 

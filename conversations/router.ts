@@ -83,7 +83,7 @@ export class CommandRouter {
       this.checkAccess(spec, person);
       const parsed = spec.schema.safeParse(args);
       if (!parsed.success) throw fromZod(parsed.error, args);
-      const ctx: CommandContext = { actor: inbound.actor, person, locale, source: sourceOf(inbound), services: this.deps.services };
+      const ctx: CommandContext = { actor: inbound.actor, person, locale, source: sourceOf(inbound), conversation: inbound.conversation, services: this.deps.services };
       return await spec.run(ctx, parsed.data);
     } catch (err) {
       if (!isCodedError(err)) throw err;

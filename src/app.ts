@@ -154,6 +154,10 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
       ledger,
       appeals,
       linkIdentity,
+      setDepartmentHome: async (departmentId, home) => {
+        await orgRepo.setDepartmentHome(departmentId, home);
+        org.replace(await orgRepo.load());
+      },
     },
     commands: allCommands(),
     deliveries,
@@ -164,7 +168,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   let shuttingDown = false;
   const http = createHttpServer(logger);
   registerHealthRoutes(http, { ping: () => database.ping(), isShuttingDown: () => shuttingDown });
-  registerApiRoutes(http, { token: adminToken, tickets, org });
+  registerApiRoutes(http, { token: adminToken, tickets, org, outbox });
 
   // The console is the default front end when no chat platform is configured;
   // next to a real platform it must be asked for and is guarded by the admin token.

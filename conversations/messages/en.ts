@@ -54,6 +54,8 @@ export const en: Record<string, string> = {
   'reply.declined': 'Declined the handoff of {id}; it went back to {department}.',
   'reply.list_empty': 'No tickets here.',
   'reply.list_title': 'Tickets: {scope}',
+  'reply.home_set': 'This conversation is now the {department} home on {platform}: its ticket cards and handoffs come here.',
+  'admin.home_needs_chat': 'Run this in the Slack channel, Teams channel or Feishu group that should become the home.',
   'reply.linked': 'Linked {platform} user {user} to {person}.',
   // Notifications.
   'ticket.opened': 'New ticket {ticketId} in your queue: {title} (opened by {by}).',

@@ -49,6 +49,8 @@ export const zhCN: Record<string, string> = {
   'reply.declined': '已拒绝 {id} 的转交，工单退回{department}。',
   'reply.list_empty': '这里没有工单。',
   'reply.list_title': '工单：{scope}',
+  'reply.home_set': '此会话已设为{department}在 {platform} 上的主群：该部门的工单卡片和转交请求会发到这里。',
+  'admin.home_needs_chat': '请在要设为主群的 Slack 频道、Teams 频道或飞书群里执行此命令。',
   'reply.linked': '已将 {platform} 用户 {user} 关联到 {person}。',
   'ticket.opened': '你的队列有新工单 {ticketId}：{title}（由 {by} 新建）。',
   'ticket.taken_over': '工单升级后，{by} 接手了你的 {ticketId}（{title}）。',

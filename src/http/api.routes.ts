@@ -7,11 +7,16 @@ import type { TicketRepository, TicketQuery } from '../tickets/ports.js';
 import { TICKET_STATES, type TicketState } from '../tickets/ticket.types.js';
 import { parseTicketId } from '../tickets/ticket.factory.js';
 import { sendJson, type HttpServer } from './server.js';
+import type { OutboxStatus, OutboxStore } from '../delivery/outbox.types.js';
+
+const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'parked', 'superseded'];
 
 export interface ApiDeps {
   token: string;
   tickets: TicketRepository;
   org: OrgView;
+  /** The outbox, for admins: what waits, what was parked and why. */
+  outbox?: Pick<OutboxStore, 'counts' | 'list'>;
 }
 
 export function registerApiRoutes(http: HttpServer, deps: ApiDeps): void {
@@ -52,6 +57,24 @@ export function registerApiRoutes(http: HttpServer, deps: ApiDeps): void {
     const ticket = await deps.tickets.get(id);
     if (!ticket) return sendJson(res, 404, { error: `no ticket ${id}` });
     sendJson(res, 200, { ticket });
+  }));
+
+  http.route('GET', '/api/v1/outbox', guarded(async (_req, res, url) => {
+    if (!deps.outbox) return sendJson(res, 404, { error: 'no outbox in this deployment' });
+    const status = (url.searchParams.get('status') ?? 'parked') as OutboxStatus;
+    if (!OUTBOX_STATUSES.includes(status)) return sendJson(res, 400, { error: `unknown status '${status}'; use ${OUTBOX_STATUSES.join(', ')}` });
+    const messages = (await deps.outbox.list(status, 200)).map((m) => ({
+      id: m.id,
+      platform: m.platform,
+      op: m.op,
+      to: m.to?.conversationId ?? (m.dmUserId ? `direct message to ${m.dmUserId}` : undefined),
+      subject: m.subject,
+      attempts: m.attempts,
+      createdAt: m.createdAt,
+      dueAt: m.dueAt,
+      lastError: m.lastError,
+    }));
+    sendJson(res, 200, { counts: await deps.outbox.counts(), status, messages });
   }));
 
   http.route('GET', '/api/v1/people', guarded((_req, res) => {

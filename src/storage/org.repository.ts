@@ -3,7 +3,7 @@
 // so writes are ordered to keep the unique identity index satisfied at every step.
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { CodedError } from '../core/errors.js';
-import type { Platform } from '../core/platform.js';
+import type { ConversationRef, Platform } from '../core/platform.js';
 import { Directory } from '../org/directory.js';
 import type { OrgData } from '../org/org.loader.js';
 import type { Department, Person, PlatformIdentity } from '../org/org.types.js';
@@ -86,6 +86,16 @@ export class OrgRepository {
       throw err;
     }
     if (matched === 0) throw new CodedError('org.person_not_found', { personId });
+    await this.bump();
+  }
+
+  /** Makes a conversation the department's home on its platform (replacing the previous one there). */
+  async setDepartmentHome(departmentId: string, home: ConversationRef): Promise<void> {
+    await this.ready();
+    const doc = await this.departments.findById(String(departmentId)).lean();
+    if (!doc) throw new CodedError('org.unknown_department', { department: departmentId });
+    const homes = [...doc.homeConversations.filter((c) => c.platform !== home.platform), { platform: home.platform, conversationId: home.conversationId, ...(home.extras ? { extras: home.extras } : {}) }];
+    await this.departments.updateOne({ _id: doc._id }, { $set: { homeConversations: homes } });
     await this.bump();
   }
 
