@@ -184,6 +184,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     conversations,
     notifications,
     renderer: new OutboxReplyRenderer(renderDeps),
+    ticket: renderDeps.ticket,
     handle: (inbound) => router.handle(inbound),
     linkIdentity,
     openForm: (locale) => openFormCard(locale),

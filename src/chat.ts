@@ -27,6 +27,7 @@ export interface ChatDeps {
   conversations: MongoConversationStore;
   notifications: DispatchQueue;
   renderer: OutboxRenderer;
+  ticket(id: string): Promise<Ticket | undefined>;
   handle(inbound: InboundCommand): Promise<Reply[]>;
   linkIdentity(personId: string, platform: Platform, userId: string): Promise<void>;
   homeFor?(person: Person): Promise<Card[]>;
@@ -54,6 +55,12 @@ export function createChat(deps: ChatDeps): Chat {
     clock: deps.clock,
     logger: deps.logger,
     beforePass: () => dispatch.run(),
+    // A ticket that changed while its card was on its way gets the newest card on the new copy too.
+    onPosted: async (message) => {
+      if (message.version === undefined || !message.subject?.startsWith('ticket:')) return;
+      const ticket = await deps.ticket(message.subject.slice('ticket:'.length));
+      if (ticket && ticket.version !== message.version) await cards.ticketSaved(ticket);
+    },
   });
   const cards = new TicketCardSync({ outbox: deps.outbox, posts: deps.posts, org: deps.org, clock: deps.clock, adapters, kick: () => worker.kick() });
   const context = adapterContext(deps, worker);

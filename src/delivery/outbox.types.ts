@@ -29,6 +29,8 @@ export interface OutboxMessage {
   /** Card subject (`ticket:T-12`) recorded as a card post once sent. */
   subject?: string;
   locale?: Locale;
+  /** The subject's version when this was queued (ticket cards), to catch changes made while it was on its way. */
+  version?: number;
   status: OutboxStatus;
   attempts: number;
   dueAt: Date;

@@ -36,6 +36,8 @@ export interface OutboxWorkerDeps {
   renderer: OutboxRenderer;
   clock: Clock;
   logger: OutboxWorkerLogger;
+  /** Told after a card was posted and remembered (a change made meanwhile can then reach the new copy). */
+  onPosted?: (message: OutboxMessage) => Promise<void>;
   /** Runs before each pass (turns new notifications into outbox messages). */
   beforePass?: () => Promise<unknown>;
   /** Called after each message is settled (sent, retried or parked), for metrics and tests. */
@@ -162,6 +164,7 @@ export class OutboxWorker {
       locale: message.locale ?? 'en',
       postedAt: this.deps.clock.now(),
     });
+    await this.deps.onPosted?.(message);
   }
 
   private async failed(destination: string, message: OutboxMessage, err: unknown): Promise<void> {

@@ -44,6 +44,7 @@ export class TicketCardSync {
           to: home,
           subject,
           locale,
+          version: ticket.version,
           content: { kind: 'ticket-card', ticketId: ticket.id, locale },
         });
       }

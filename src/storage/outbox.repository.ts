@@ -17,6 +17,7 @@ const schema = new Schema<OutboxDocument>(
     content: { type: Schema.Types.Mixed, required: true },
     subject: String,
     locale: String,
+    version: Number,
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
     dueAt: { type: Date, required: true },
