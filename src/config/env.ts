@@ -40,6 +40,8 @@ export const envSchema = z.object({
   FEISHU_VERIFICATION_TOKEN: optionalText,
   FEISHU_ENCRYPT_KEY: optionalText,
   FEISHU_DOMAIN: z.string().url().optional(),
+  /** Receive Feishu events over the SDK's long connection instead of HTTP (no public URL needed). */
+  FEISHU_LONG_CONNECTION: z.enum(['true', 'false']).optional(),
   CONSOLE_ENABLED: z.enum(['true', 'false']).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

@@ -47,6 +47,7 @@ export const DEMO_ORG: OrgFileInput = {
       supervisor: 'wang.fang',
       slack: 'U0DEMOLQ01',
       feishu: 'ou_demo_li_qiang',
+      prefers: 'feishu',
     },
     { id: 'emma.clark', name: 'Emma Clark', roles: ['manager'], department: 'billing', supervisor: 'wang.fang', teams: '00000000-0000-4000-8000-00000000e3c1' },
     {

@@ -171,7 +171,7 @@ describe('parseOrgYaml: one line naming file, line, path and fix', () => {
     [
       'a misspelt field',
       { 32: '    supervsor: amy' },
-      "org.yaml line 32 (people[3].supervsor): unknown field 'supervsor'; use one of id, name, locale, roles, department, supervisor, email, slack, teams, feishu",
+      "org.yaml line 32 (people[3].supervsor): unknown field 'supervsor'; use one of id, name, locale, roles, department, supervisor, email, slack, teams, feishu, prefers",
     ],
     ['an unknown locale', { 23: '    locale: fr' }, "org.yaml line 23 (people[2].locale): 'fr' is not a locale; use en or zh-CN"],
     [
