@@ -35,6 +35,7 @@ import type { Ticket } from './tickets/ticket.types.js';
 import type { Person } from './org/org.types.js';
 import { notificationCard, OutboxReplyRenderer } from '../conversations/render/outbox.render.js';
 import { openFormCard } from '../conversations/render/open-form.card.js';
+import { homeCards } from '../conversations/render/home.view.js';
 import { MongoOutboxStore } from './storage/outbox.repository.js';
 import { MongoCardPostStore, MongoConversationStore } from './storage/chat-state.repository.js';
 import { createChat, type Chat } from './chat.js';
@@ -187,7 +188,8 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     ticket: renderDeps.ticket,
     handle: (inbound) => router.handle(inbound),
     linkIdentity,
-    openForm: (locale) => openFormCard(locale),
+    openForm: (locale, prefill) => openFormCard(locale, prefill),
+    homeFor: (person) => homeCards({ tickets: ticketService, org, clock, clocksOf, ledger }, person, person.locale),
   });
   wired.chat = chat;
   notifications.onAdded = () => chat.worker.kick();

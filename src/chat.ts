@@ -31,7 +31,7 @@ export interface ChatDeps {
   handle(inbound: InboundCommand): Promise<Reply[]>;
   linkIdentity(personId: string, platform: Platform, userId: string): Promise<void>;
   homeFor?(person: Person): Promise<Card[]>;
-  openForm(locale: Locale): Card;
+  openForm(locale: Locale, prefill?: { title?: string; description?: string }): Card;
 }
 
 export interface Chat {
@@ -131,6 +131,6 @@ function adapterContext(deps: ChatDeps, worker: OutboxWorker): AdapterContext {
           return person && deps.homeFor ? deps.homeFor(person) : [];
         }
       : undefined,
-    openForm: (locale) => deps.openForm(locale),
+    openForm: (locale, prefill) => deps.openForm(locale, prefill),
   };
 }

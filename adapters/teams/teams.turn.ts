@@ -152,12 +152,11 @@ export class TeamsTurns {
 
   private formDialog(activity: TeamsActivity, locale: Locale): object {
     const payload = messageActionPayload(activity);
-    const form = this.deps.context.openForm(locale);
-    const prefill: Record<string, string | undefined> = { title: payload?.title || undefined, description: payload?.description || undefined };
+    const form = this.deps.context.openForm(locale, { title: payload?.title || undefined, description: payload?.description || undefined });
+    // The submit button carries the link back to the message the ticket is filed from.
     const card: Card = {
       ...form,
       elements: form.elements.map((e) => {
-        if (e.type === 'input' && prefill[e.name]) return { ...e, initial: prefill[e.name] };
         if (e.type === 'button' && payload?.messageLink) return { ...e, values: { ...e.values, [LINK_KEY]: payload.messageLink } };
         return e;
       }),

@@ -94,5 +94,5 @@ export interface AdapterContext {
   /** Cards for a person's home view: their open tickets, the unclaimed queue, penalties and appeals. */
   homeFor?(personId: string): Promise<Card[]>;
   /** The neutral form for opening a ticket (title, type, priority, tier, customer, description). */
-  openForm(locale: Locale): Card;
+  openForm(locale: Locale, prefill?: { title?: string; description?: string }): Card;
 }

@@ -67,7 +67,7 @@ export class FakeAdapterContext implements AdapterContext {
     return this.homeCards;
   }
 
-  openForm(locale: Locale): Card {
-    return openFormCard(locale);
+  openForm(locale: Locale, prefill?: { title?: string; description?: string }): Card {
+    return openFormCard(locale, prefill);
   }
 }
