@@ -104,16 +104,22 @@ function adapterContext(deps: ChatDeps, worker: OutboxWorker): AdapterContext {
     async publish(to, reply, key, locale?: Locale) {
       const subject = reply.card?.subject;
       let outboxKey = `publish:${key}`;
-      // A new ticket's card answered in its department's home channel is the same card the
-      // home channel gets anyway: one copy, not two.
-      if (subject?.startsWith('ticket:') && isHome(to)) {
-        const posts = await deps.posts.forSubject(subject);
-        if (!posts.some((p) => p.platform === to.platform && p.conversation.conversationId === to.conversationId)) {
-          outboxKey = `home:${subject.slice(7)}:${to.platform}:${to.conversationId}`;
+      let where = to;
+      let what = reply;
+      if (subject?.startsWith('ticket:')) {
+        const here = (await deps.posts.forSubject(subject)).find((p) => p.platform === to.platform && p.conversation.conversationId === to.conversationId && !p.conversation.threadId);
+        if (here) {
+          // The conversation already shows this ticket's live card (it is updated by the change
+          // itself): the answer goes in the card's thread instead of a second copy of the card.
+          where = { ...to, threadId: here.messageId };
+          what = reply.text ? { text: reply.text } : reply;
+        } else if (isHome(to)) {
+          // A new ticket answered in its home channel: the same card the channel gets anyway.
+          outboxKey = `home:${subject.slice('ticket:'.length)}:${to.platform}:${to.conversationId}`;
         }
       }
       await deps.outbox.enqueue(
-        [{ key: outboxKey, platform: to.platform, op: 'send', to, ...(subject ? { subject } : {}), ...(locale ? { locale } : {}), content: { kind: 'reply', reply } }],
+        [{ key: outboxKey, platform: where.platform, op: 'send', to: where, ...(what.card?.subject ? { subject: what.card.subject } : {}), ...(locale ? { locale } : {}), content: { kind: 'reply', reply: what } }],
         deps.clock.now(),
       );
       worker.kick();
