@@ -14,6 +14,8 @@ import type { ClockService } from '../src/sla/clock.service.js';
 import type { OutageLog } from '../src/sla/outage.js';
 import type { AppealRepository, PenaltyRepository, RetrainingRepository } from '../src/accountability/ports.js';
 import type { AppealService } from '../src/accountability/appeal.service.js';
+import type { CustomerDirectory } from '../src/customers/customer.service.js';
+import type { CaseLibrary } from '../src/cases/case.library.js';
 
 export interface CommandServices {
   tickets: TicketService;
@@ -32,6 +34,10 @@ export interface CommandServices {
   linkIdentity?: (personId: string, platform: Actor['platform'], userId: string) => Promise<void>;
   /** Makes a chat conversation a department's home (admin home). */
   setDepartmentHome?: (departmentId: string, home: ConversationRef) => Promise<void>;
+  /** The customer directory: open links tickets to customers; the customer command. */
+  customers?: CustomerDirectory;
+  /** The case library: similar solved cases, case marks and the monthly case share. */
+  cases?: CaseLibrary;
 }
 
 export interface CommandContext {

@@ -15,6 +15,7 @@ import { MongoDeliveryLog } from './storage/delivery.repository.js';
 import { demoOrgData } from './org/demo-org.js';
 import { loadOrgFile } from './org/org.loader.js';
 import { LiveOrg } from './org/live-org.js';
+import { OrgRefresher } from './org/org-refresh.js';
 import { TicketService } from './tickets/ticket.service.js';
 import { NotifyingEffectSink } from './notifications/notification.effects.js';
 import { CommandRouter } from '../conversations/router.js';
@@ -37,6 +38,11 @@ import { notificationCard, OutboxReplyRenderer } from '../conversations/render/o
 import { openFormCard } from '../conversations/render/open-form.card.js';
 import { homeCards } from '../conversations/render/home.view.js';
 import { MongoOutboxStore } from './storage/outbox.repository.js';
+import { MongoCustomerRepository } from './storage/customer.repository.js';
+import { MongoCustomerTickets } from './storage/customer-tickets.repository.js';
+import { MongoCaseRepository } from './storage/case.repository.js';
+import { CustomerDirectory } from './customers/customer.service.js';
+import { CaseLibrary } from './cases/case.library.js';
 import { MongoCardPostStore, MongoConversationStore } from './storage/chat-state.repository.js';
 import { createChat, type Chat } from './chat.js';
 
@@ -89,7 +95,15 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   } else if ((await orgRepo.seedIfEmpty(demoOrgData())) === 'seeded') {
     logger.info('no ORG_FILE: seeded the demo organisation');
   }
-  const org = new LiveOrg(await orgRepo.load());
+  const initialOrg = await orgRepo.load();
+  const org = new LiveOrg(initialOrg);
+  // Other instances sharing the database may change the directory: reload when its version moves.
+  const orgRefresh = new OrgRefresher({ source: orgRepo, replace: (next) => org.replace(next), logger }, initialOrg.version);
+  const reloadOrg = async () => {
+    const next = await orgRepo.load();
+    org.replace(next);
+    orgRefresh.loaded(next.version);
+  };
 
   const tickets = new MongoTicketRepository(conn);
   const notifications = new MongoNotificationStore(conn);
@@ -99,7 +113,9 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const outbox = new MongoOutboxStore(conn);
   const cardPosts = new MongoCardPostStore(conn);
   const conversations = new MongoConversationStore(conn);
-  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init(), ledger.init(), outbox.init(), cardPosts.init()]);
+  const customerRepo = new MongoCustomerRepository(conn);
+  const caseRepo = new MongoCaseRepository(conn);
+  await Promise.all([tickets.init(), notifications.init(), deliveries.init(), outages.init(), ledger.init(), outbox.init(), cardPosts.init(), customerRepo.init(), caseRepo.init()]);
   // Filled once the chat side is wired (below); ticket saves before that have no cards to update.
   const wired: { chat?: Chat } = {};
 
@@ -109,8 +125,10 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   const jobs = new JobRunner(conn.db!, logger, { processEveryMs: options.jobPollMs });
   const appeals = new AppealService({ penalties: ledger, tickets, keeper, org, clock, notices: sink, scheduler: jobs });
   // The ledger follows every saved change; a failure is logged and healed by the next save or milestone.
+  const cases = new CaseLibrary({ repo: caseRepo, org, clock });
   const afterSave = async (ticket: Ticket) => {
     await accountability.reconcile(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'penalty ledger update failed'));
+    await cases.follow(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'case library update failed'));
     await wired.chat?.ticketSaved(ticket).catch((err) => logger.error({ err, ticketId: ticket.id }, 'ticket card update failed'));
   };
   const clockService = new ClockService({
@@ -139,10 +157,20 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     clocks: { keeper, scheduler: jobs, outageActive: () => !!outages.active() },
     afterSave,
   });
+  const customers = new CustomerDirectory({
+    repo: customerRepo,
+    drafts: customerRepo,
+    tickets: ticketService,
+    customerTickets: new MongoCustomerTickets(conn),
+    org,
+    clock,
+    notify: (personIds, message, params, dedupeKey) =>
+      sink.deliverTo(personIds, { message, params, dedupeKey }).catch((err) => logger.error({ err }, 'customer notice failed')),
+  });
   const clocksOf = (ticket: Parameters<typeof viewClocks>[0]) => viewClocks(ticket, keeper, clock.now());
   const linkIdentity = async (personId: string, platform: Person['identities'][number]['platform'], userId: string) => {
     await orgRepo.linkIdentity(personId, { platform, userId });
-    org.replace(await orgRepo.load());
+    await reloadOrg();
   };
   const router = new CommandRouter({
     services: {
@@ -155,9 +183,11 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
       ledger,
       appeals,
       linkIdentity,
+      customers,
+      cases,
       setDepartmentHome: async (departmentId, home) => {
         await orgRepo.setDepartmentHome(departmentId, home);
-        org.replace(await orgRepo.load());
+        await reloadOrg();
       },
     },
     commands: allCommands(),
@@ -204,6 +234,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   await jobs.start();
   const port = await http.listen(env.PORT, env.HOST);
   await chat.start();
+  orgRefresh.start();
   // Catch up at once on milestones missed while the bot was down.
   void clockService.sweep().catch((err) => logger.error({ err }, 'start-up clock sweep failed'));
 
@@ -226,6 +257,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     async stop() {
       shuttingDown = true;
       await http.close();
+      await orgRefresh.stop();
       await chat.stop();
       await jobs.stop();
       await database.close();

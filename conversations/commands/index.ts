@@ -25,6 +25,9 @@ import { reviewCommand } from './review.command.js';
 import { retrainingCommand } from './retraining.command.js';
 import { outageCommand } from './outage.command.js';
 import { helpCommand } from './help.command.js';
+import { customerCommand } from './customer.command.js';
+import { caseCommand } from './case.command.js';
+import { similarCommand } from './similar.command.js';
 
 export function allCommands(): CommandSpec[] {
   const commands: CommandSpec[] = [
@@ -50,6 +53,9 @@ export function allCommands(): CommandSpec[] {
     appealCommand,
     reviewCommand,
     retrainingCommand,
+    customerCommand,
+    caseCommand,
+    similarCommand,
     adminCommand,
   ] as CommandSpec[];
   commands.push(helpCommand(() => commands) as CommandSpec);

@@ -42,6 +42,7 @@ export function openTicket(number: number, input: OpenTicketInput, ctx: Transiti
     incidentLevel: type === 'incident' ? (input.incidentLevel ?? 3) : undefined,
     channel: input.channel ?? 'chat',
     customer: input.customer?.trim() || undefined,
+    customerId: input.customerId,
     state: 'open',
     departmentId: input.departmentId,
     createdBy: ctx.actorId,
@@ -53,6 +54,12 @@ export function openTicket(number: number, input: OpenTicketInput, ctx: Transiti
   };
   const details: Record<string, string | number> = { type: ticket.type, priority: ticket.priority, tier: ticket.tier, department: ticket.departmentId };
   if (ticket.incidentLevel) details.level = ticket.incidentLevel;
+  if (ticket.customerId) {
+    details.customerId = ticket.customerId;
+    details.customer = ticket.customer ?? '';
+    // The opener chose a tier other than the customer's: the evidence says so.
+    if (input.customerTier && input.customerTier !== ticket.tier) details.tierOverride = `${input.customerTier} → ${ticket.tier}`;
+  }
   ticket.timeline.push(timelineEvent('open', ctx, undefined, 'open', details));
 
   const effects: Effect[] = [

@@ -26,7 +26,9 @@ export type Recipient =
 export type Effect =
   | { kind: 'clock'; action: 'start' | 'stop'; clock: ClockName }
   | { kind: 'clock'; action: 'pause' | 'resume'; clock: 'all' }
-  | { kind: 'notify'; to: Recipient; message: string; params: Record<string, string | number> };
+  | { kind: 'notify'; to: Recipient; message: string; params: Record<string, string | number> }
+  /** The ticket's tier changed under running clocks: they take the targets of the new tier. */
+  | { kind: 'retarget' };
 
 export interface TransitionContext {
   now: Date;
@@ -228,6 +230,17 @@ export const TRANSITIONS: { [K in TicketEvent['kind']]: Rule<K> } = {
   review: {
     from: ['resolved', 'closed'],
     apply: (_t, e) => ({ patch: {}, effects: [clock('stop', 'post_incident_review')], details: { text: e.text } }),
+  },
+  customer: {
+    // Any state: a merge relinks closed tickets too; only active ones change tier.
+    from: [...ACTIVE, 'resolved', 'closed'],
+    apply: (t, e) => {
+      const retier = e.tier !== undefined && e.tier !== t.tier && ACTIVE.includes(t.state);
+      const patch: Partial<Ticket> = { customerId: e.customerId, customer: e.customer, ...(retier ? { tier: e.tier } : {}) };
+      const details: TimelineDetails = { reason: e.reason, customerId: e.customerId, customer: e.customer, mergedFrom: e.mergedFrom };
+      if (retier) details.tier = `${t.tier} → ${e.tier}`;
+      return { patch, effects: retier ? [{ kind: 'retarget' }] : [], details };
+    },
   },
 };
 

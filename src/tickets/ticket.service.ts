@@ -13,6 +13,7 @@ import type { EffectSink, TicketQuery, TicketRepository } from './ports.js';
 import type { ClockKeeper } from '../sla/clock-keeper.js';
 import type { ClockScheduler } from '../sla/clock.service.js';
 import { refreshOverdue } from '../sla/milestone.js';
+import { retargetClocks } from './clock-retarget.js';
 import type { ChangeSource, OpenTicketInput, Ticket, TicketEvent } from './ticket.types.js';
 
 const MAX_ATTEMPTS = 5;
@@ -77,6 +78,30 @@ export class TicketService {
     throw new CodedError('ticket.busy', { id: ticketId });
   }
 
+  /**
+   * The ticket follows a change of its customer (a tier change, a merge). The caller has
+   * authorised the change on the customer; nothing changes when the ticket already matches.
+   */
+  async followCustomer(ticketId: string, event: Extract<TicketEvent, { kind: 'customer' }>, actorId: string, source: ChangeSource): Promise<Outcome | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.deps.tickets.get(ticketId);
+      if (!current) return undefined;
+      // Only active tickets change tier (those that may still be classified); closed ones are just relinked.
+      const retier = event.tier !== undefined && event.tier !== current.tier && canTransition(current.state, 'classify');
+      if (current.customerId === event.customerId && current.customer === event.customer && !retier) return undefined;
+      const now = this.deps.clock.now();
+      const moved = transition(current, event, { now, actorId, source });
+      const outcome = { ...moved, ticket: this.withClocks(moved.ticket, moved.effects, now) };
+      if (await this.deps.tickets.replace(outcome.ticket, current.version)) {
+        await this.deps.effects.apply(outcome.ticket, outcome.effects, actorId);
+        await this.deps.clocks?.scheduler.schedule(outcome.ticket);
+        await this.deps.afterSave?.(outcome.ticket);
+        return outcome;
+      }
+    }
+    throw new CodedError('ticket.busy', { id: ticketId });
+  }
+
   async show(actor: Person, ticketId: string): Promise<Ticket> {
     return this.load(actor, ticketId);
   }
@@ -105,6 +130,13 @@ export class TicketService {
     let next = clocks.keeper.apply(ticket, effects, now);
     // Clocks started during a declared outage start paused, like every other clock.
     if (clocks.outageActive()) next = clocks.keeper.applyOutage(next, 'start', now);
+    if (effects.some((e) => e.kind === 'retarget')) {
+      const { ticket: retargeted, changed } = retargetClocks(next, clocks.keeper, now);
+      // The timeline names the clocks whose targets moved with the tier.
+      const last = retargeted.timeline.at(-1);
+      if (last && changed.length) retargeted.timeline = [...retargeted.timeline.slice(0, -1), { ...last, details: { ...last.details, clocks: changed.join(', ') } }];
+      next = retargeted;
+    }
     return refreshOverdue(next);
   }
 

@@ -76,7 +76,10 @@ export interface Ticket {
   complexity: Complexity;
   incidentLevel?: IncidentLevel;
   channel: Channel;
+  /** The customer's name as shown on the ticket (the directory's name once linked). */
   customer?: string;
+  /** The directory customer (`C-12`) the ticket is linked to; its tier follows that customer's. */
+  customerId?: string;
   state: TicketState;
   departmentId: string;
   ownerId?: string;
@@ -120,7 +123,12 @@ export type TicketEvent =
   | { kind: 'followup'; score: number; comment?: string }
   | { kind: 'contact'; text?: string }
   | { kind: 'review'; text: string }
-  | { kind: 'classify'; changes: Partial<Pick<Ticket, 'type' | 'priority' | 'tier' | 'complexity' | 'incidentLevel'>> };
+  | { kind: 'classify'; changes: Partial<Pick<Ticket, 'type' | 'priority' | 'tier' | 'complexity' | 'incidentLevel'>> }
+  /** The linked customer changed: its tier (the ticket follows it) or a merge into another customer. */
+  | { kind: 'customer'; customerId: string; customer: string; tier?: Tier; reason: CustomerChangeReason; mergedFrom?: string };
+
+/** Why a ticket's customer link changed. */
+export type CustomerChangeReason = 'customer_tier' | 'customer_merge';
 
 export type TicketEventKind = TicketEvent['kind'] | 'open';
 
@@ -134,6 +142,10 @@ export interface OpenTicketInput {
   incidentLevel?: IncidentLevel;
   channel?: Channel;
   customer?: string;
+  /** The directory customer the ticket is linked to. */
+  customerId?: string;
+  /** That customer's tier; a different `tier` is recorded on the timeline as an override. */
+  customerTier?: Tier;
   departmentId: string;
   confidential?: boolean;
 }

@@ -31,6 +31,7 @@ const ticketSchema = new Schema<TicketDocument>(
     incidentLevel: Number,
     channel: { type: String, required: true },
     customer: String,
+    customerId: String,
     state: { type: String, required: true },
     departmentId: { type: String, required: true },
     ownerId: String,
@@ -66,6 +67,9 @@ ticketSchema.index({ ownerId: 1, state: 1 });
 ticketSchema.index({ state: 1, updatedAt: -1 });
 ticketSchema.index({ 'clocks.next.at': 1 });
 ticketSchema.index({ 'pendingNotices.message': 1 });
+// A customer's tickets (its card, re-tiering, merges) and resolutions per month (the case share).
+ticketSchema.index({ customerId: 1, updatedAt: -1 });
+ticketSchema.index({ resolvedAt: 1 });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
 

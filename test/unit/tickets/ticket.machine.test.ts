@@ -1,5 +1,5 @@
 // The ticket lifecycle table (POLICY.md §1–§3), pair by pair: every state ×
-// every event (the twelve lifecycle events plus follow-up, contact, review and classify). Allowed pairs give the documented next state and effects;
+// every event (the twelve lifecycle events plus follow-up, contact, review, classify and the customer link). Allowed pairs give the documented next state and effects;
 // disallowed pairs throw ticket.wrong_state and leave the input untouched.
 import { describe, it, expect } from '@jest/globals';
 import { CodedError } from '../../../src/core/errors.js';
@@ -29,6 +29,7 @@ const EVENTS: Record<Kind, TicketEvent> = {
   contact: { kind: 'contact', text: 'phoned the customer' },
   review: { kind: 'review', text: 'https://wiki.example.com/review/7' },
   classify: { kind: 'classify', changes: { type: 'complaint', priority: 'P2' } },
+  customer: { kind: 'customer', customerId: 'C-3', customer: 'ACME Ltd', tier: 'vip', reason: 'customer_tier' },
 };
 
 /** The documented table: for each event, the states it is allowed in and the state it leads to. */
@@ -49,6 +50,7 @@ const NEXT: Record<Kind, Partial<Record<TicketState, TicketState>>> = {
   contact: { open: 'open', claimed: 'claimed', pending_handoff: 'pending_handoff', waiting_on_customer: 'waiting_on_customer' },
   review: { resolved: 'resolved', closed: 'closed' },
   classify: { open: 'open', claimed: 'claimed', pending_handoff: 'pending_handoff', waiting_on_customer: 'waiting_on_customer' },
+  customer: { open: 'open', claimed: 'claimed', pending_handoff: 'pending_handoff', waiting_on_customer: 'waiting_on_customer', resolved: 'resolved', closed: 'closed' },
 };
 
 const clock = (action: string, name: string) => ({ kind: 'clock', action, clock: name });
@@ -99,6 +101,9 @@ function expectedEffects(kind: Kind, from: TicketState, t: Ticket): unknown[] {
       return [clock('stop', 'post_incident_review')];
     case 'classify':
       return [clock('stop', 'classification')];
+    case 'customer':
+      // Only active tickets change tier (and so their clocks' targets); closed ones are just relinked.
+      return from === 'resolved' || from === 'closed' ? [] : [{ kind: 'retarget' }];
   }
 }
 
@@ -113,7 +118,7 @@ const ALLOWED = PAIRS.filter(([state, kind]) => NEXT[kind][state] !== undefined)
 const DISALLOWED = PAIRS.filter(([state, kind]) => NEXT[kind][state] === undefined);
 
 describe('ticket.machine: the transition table', () => {
-  it('covers every state × every event of the table (6 × 16)', () => {
+  it('covers every state × every event of the table (6 × 17)', () => {
     expect(TICKET_STATES).toHaveLength(6);
     // A new event in the table must get its row here too.
     expect(Object.keys(EVENTS).sort()).toEqual(Object.keys(TRANSITIONS).sort());
