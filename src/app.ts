@@ -38,6 +38,7 @@ import { notificationCard, OutboxReplyRenderer } from '../conversations/render/o
 import { openFormCard } from '../conversations/render/open-form.card.js';
 import { homeCards } from '../conversations/render/home.view.js';
 import { MongoOutboxStore } from './storage/outbox.repository.js';
+import { MongoPaceKeeper } from './storage/pace.repository.js';
 import { MongoCustomerRepository } from './storage/customer.repository.js';
 import { MongoCustomerTickets } from './storage/customer-tickets.repository.js';
 import { MongoCaseRepository } from './storage/case.repository.js';
@@ -215,6 +216,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     conversations,
     notifications,
     renderer: new OutboxReplyRenderer(renderDeps),
+    pace: new MongoPaceKeeper(conn),
     ticket: renderDeps.ticket,
     handle: (inbound) => router.handle(inbound),
     linkIdentity,

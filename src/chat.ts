@@ -13,6 +13,7 @@ import type { OrgView, Person } from './org/org.types.js';
 import type { Ticket } from './tickets/ticket.types.js';
 import { NotificationDispatch, OutboxWorker, TicketCardSync, type DispatchQueue, type OutboxRenderer } from './delivery/index.js';
 import type { MongoOutboxStore } from './storage/outbox.repository.js';
+import type { PaceKeeper } from './delivery/pacer.js';
 import type { MongoCardPostStore, MongoConversationStore } from './storage/chat-state.repository.js';
 import { createChatAdapters } from '../adapters/index.js';
 
@@ -27,6 +28,8 @@ export interface ChatDeps {
   conversations: MongoConversationStore;
   notifications: DispatchQueue;
   renderer: OutboxRenderer;
+  /** Send limits shared by every instance on the database. */
+  pace?: PaceKeeper;
   ticket(id: string): Promise<Ticket | undefined>;
   handle(inbound: InboundCommand): Promise<Reply[]>;
   linkIdentity(personId: string, platform: Platform, userId: string): Promise<void>;
@@ -52,6 +55,7 @@ export function createChat(deps: ChatDeps): Chat {
     posts: deps.posts,
     adapters,
     renderer: deps.renderer,
+    pace: deps.pace,
     clock: deps.clock,
     logger: deps.logger,
     beforePass: () => dispatch.run(),

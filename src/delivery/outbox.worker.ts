@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { Reply } from '../core/card.js';
 import type { ConversationRef, Platform } from '../core/platform.js';
 import type { CardPostStore, OutboxContent, OutboxMessage, OutboxStore } from './outbox.types.js';
-import { Pacer } from './pacer.js';
+import { LocalPaceKeeper, type PaceKeeper } from './pacer.js';
 
 export interface OutboxRenderer {
   /** The reply to send now; undefined when there is nothing left to say (the subject is gone). */
@@ -34,6 +34,8 @@ export interface OutboxWorkerDeps {
   posts: CardPostStore;
   adapters: ReadonlyMap<Platform, ChatAdapter>;
   renderer: OutboxRenderer;
+  /** Per-destination limits; shared through the database when several instances send. */
+  pace?: PaceKeeper;
   clock: Clock;
   logger: OutboxWorkerLogger;
   /** Told after a card was posted and remembered (a change made meanwhile can then reach the new copy). */
@@ -45,7 +47,7 @@ export interface OutboxWorkerDeps {
 }
 
 export class OutboxWorker {
-  private readonly pacer = new Pacer();
+  private readonly pacer: PaceKeeper;
   private readonly options: Required<OutboxWorkerOptions>;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -53,6 +55,7 @@ export class OutboxWorker {
   private stopped = true;
 
   constructor(private readonly deps: OutboxWorkerDeps, options: OutboxWorkerOptions = {}) {
+    this.pacer = deps.pace ?? new LocalPaceKeeper();
     this.options = { pollMs: 250, batchSize: 100, leaseMs: 60_000, maxAgeMs: 24 * 3600_000, maxBackoffMs: 10 * 60_000, ...options };
   }
 
@@ -119,7 +122,7 @@ export class OutboxWorker {
       }
       const rules = [{ key: destination, perSecond: adapter.limits.perConversationPerSecond }];
       if (adapter.limits.perAppPerSecond) rules.push({ key: `app:${message.platform}`, perSecond: adapter.limits.perAppPerSecond });
-      const wait = this.pacer.reserve(rules, this.deps.clock.now().getTime());
+      const wait = await this.pacer.reserve(rules, this.deps.clock.now().getTime());
       // A long wait (after a 429) goes back to the queue instead of holding the lease.
       if (wait > this.options.leaseMs / 2) {
         await this.deps.store.retryAt(message.id, new Date(this.deps.clock.now().getTime() + wait), message.lastError ?? 'waiting for the rate limit');
@@ -176,7 +179,7 @@ export class OutboxWorker {
     let delay: number;
     if (delivery?.retryAfterMs !== undefined) {
       delay = delivery.retryAfterMs;
-      this.pacer.block(destination, now + delay);
+      await this.pacer.block(destination, now + delay);
     } else {
       const base = Math.min(1000 * 2 ** Math.max(0, message.attempts - 1), this.options.maxBackoffMs);
       delay = Math.round(base * (0.5 + Math.random()));

@@ -7,6 +7,28 @@ export interface PaceRule {
   perSecond: number;
 }
 
+/**
+ * Where the pace is kept: in this process (one instance), or in the database so that
+ * several instances share one limit per destination (see storage/pace.repository.ts).
+ */
+export interface PaceKeeper {
+  /** Reserves the next slot free under every rule; resolves to how long to wait for it (ms). */
+  reserve(rules: PaceRule[], nowMs: number): Promise<number>;
+  /** Nothing goes to `key` before `untilMs` (the platform's Retry-After). */
+  block(key: string, untilMs: number): Promise<void>;
+}
+
+/** The pace of one process. */
+export class LocalPaceKeeper implements PaceKeeper {
+  private readonly pacer = new Pacer();
+  async reserve(rules: PaceRule[], nowMs: number): Promise<number> {
+    return this.pacer.reserve(rules, nowMs);
+  }
+  async block(key: string, untilMs: number): Promise<void> {
+    this.pacer.block(key, untilMs);
+  }
+}
+
 export class Pacer {
   private readonly nextFree = new Map<string, number>();
 

@@ -12,6 +12,7 @@ import type { Platform } from '../../../src/core/platform.js';
 import type { ChatAdapter } from '../../../src/core/chat-adapter.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { FakeChatAdapter } from '../../doubles/fake-chat-adapter.js';
+import { MongoPaceKeeper } from '../../../src/storage/pace.repository.js';
 
 let tdb: TestDatabase;
 let conn: Connection;
@@ -153,5 +154,23 @@ describe('OutboxWorker', () => {
     await store.supersede('p1', 'u2');
     await workerFor(slack).drain();
     expect(slack.calls.map((c) => [c.op, c.reply.text, c.messageId])).toEqual([['update', 'v2', '111.1']]);
+  });
+
+  it('keeps one limit per channel across two instances sharing the database', async () => {
+    // Two workers, as two bot processes would run, each with its own connection to the platform.
+    const first = new FakeChatAdapter('slack', { perConversationPerSecond: 5 });
+    const second = new FakeChatAdapter('slack', { perConversationPerSecond: 5 });
+    const shared = (adapter: ChatAdapter) =>
+      new OutboxWorker({ store, posts, adapters: new Map<Platform, ChatAdapter>([['slack', adapter]]), renderer: passThrough, pace: new MongoPaceKeeper(conn), clock: systemClock, logger: silent }, { pollMs: 20, batchSize: 3 });
+    await store.enqueue(Array.from({ length: 6 }, (_, i) => message(`s${i}`, `m${i}`, 'C-SHARED')), new Date());
+    const [a, b] = [shared(first), shared(second)];
+    await Promise.all([a.drain(), b.drain()]);
+    const times = [...first.sends(), ...second.sends()].map((c) => c.at).sort((x, y) => x - y);
+    expect(times).toHaveLength(6);
+    expect(first.sends().length).toBeGreaterThan(0);
+    expect(second.sends().length).toBeGreaterThan(0);
+    // 5 per second in all, whichever instance sends: never two within ~200 ms.
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(180);
   });
 });
