@@ -39,6 +39,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const connection = mongoose.createConnection(uri, {
     dbName: embedded ? (options.dbName ?? 'duban') : undefined,
     serverSelectionTimeoutMS: 10_000,
+    // On a replica set a ticket, penalty or outbox write is acknowledged only once a majority
+    // holds it, so a primary stepping down cannot take an acknowledged change with it; the
+    // driver retries a write interrupted by the election once.
+    ...(embedded ? {} : { retryWrites: true, writeConcern: { w: 'majority' as const, wtimeoutMS: 10_000 } }),
     // Keep `$`-operators out of filters built from user input.
     sanitizeFilter: true,
   });
