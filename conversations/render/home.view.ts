@@ -6,34 +6,23 @@ import { card, type Card } from '../../src/core/card.js';
 import type { Locale } from '../../src/core/platform.js';
 import type { Person } from '../../src/org/org.types.js';
 import type { ClockView } from '../../src/sla/clock-view.js';
-import { formatDuration } from '../../src/sla/duration.js';
 import type { Ticket, TicketState } from '../../src/tickets/ticket.types.js';
 import type { CommandServices } from '../command-spec.js';
 import { translate } from '../messages/index.js';
 import { consequenceText } from './penalty.card.js';
 import { departmentName, personName } from './names.js';
+import { CLOCK_ORDER, clockLine } from './ticket.card.js';
 
 const ACTIVE: TicketState[] = ['open', 'claimed', 'pending_handoff', 'waiting_on_customer'];
 /** Rows per section: enough to act on, few enough for a tab that must render fast. */
 const MAX_ROWS = 10;
 const MAX_BUTTONS = 5;
 
-const CLOCK_STATE_KEYS: Record<ClockView['status'], string> = {
-  running: 'clock.state.running',
-  overdue: 'clock.state.overdue',
-  paused: 'clock.state.paused',
-  stopped: 'clock.state.stopped',
-  late: 'clock.state.stopped_late',
-};
-
 /** The clock that needs attention first: overdue, then running with the least time left. */
 function urgentClock(clocks: ClockView[], locale: Locale): string | undefined {
-  const order = { overdue: 0, running: 1, paused: 2, late: 3, stopped: 4 };
-  const first = [...clocks].sort((a, b) => order[a.status] - order[b.status] || a.leftMs - b.leftMs)[0];
+  const first = [...clocks].sort((a, b) => CLOCK_ORDER[a.status] - CLOCK_ORDER[b.status] || a.leftMs - b.leftMs)[0];
   if (!first || first.status === 'stopped' || first.status === 'late') return undefined;
-  const fmt = (ms: number) => formatDuration(ms, locale);
-  const state = translate(locale, CLOCK_STATE_KEYS[first.status], { left: fmt(first.leftMs), over: fmt(first.overMs), used: fmt(first.usedMs), target: fmt(first.targetMs) });
-  return `${first.status === 'overdue' ? '⚠ ' : ''}${translate(locale, `clockname.${first.name}`)}: ${state}`;
+  return clockLine(first, locale);
 }
 
 function ticketRow(services: CommandServices, ticket: Ticket, locale: Locale): { label: string; value: string } {

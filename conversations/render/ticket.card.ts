@@ -18,16 +18,20 @@ const CLOCK_STATE_KEYS: Record<ClockView['status'], string> = {
   late: 'clock.state.stopped_late',
 };
 
-/** One line per clock: "resolution: 3 h 20 min left of 24 h". Running and overdue clocks first. */
+/** Running and overdue clocks first. */
+export const CLOCK_ORDER: Record<ClockView['status'], number> = { overdue: 0, running: 1, paused: 2, late: 3, stopped: 4 };
+
+/** One clock as a line: "resolution: 3 h 20 min left of 24 h", flagged when overdue. */
+export function clockLine(c: ClockView, locale: Locale): string {
+  const fmt = (ms: number) => formatDuration(ms, locale);
+  const state = translate(locale, CLOCK_STATE_KEYS[c.status], { left: fmt(c.leftMs), over: fmt(c.overMs), used: fmt(c.usedMs), target: fmt(c.targetMs) });
+  return `${c.status === 'overdue' ? '⚠ ' : ''}${translate(locale, `clockname.${c.name}`)}: ${state}`;
+}
+
 function clockLines(clocks: ClockView[], locale: Locale): string {
-  const order = { overdue: 0, running: 1, paused: 2, late: 3, stopped: 4 };
   return [...clocks]
-    .sort((a, b) => order[a.status] - order[b.status])
-    .map((c) => {
-      const fmt = (ms: number) => formatDuration(ms, locale);
-      const state = translate(locale, CLOCK_STATE_KEYS[c.status], { left: fmt(c.leftMs), over: fmt(c.overMs), used: fmt(c.usedMs), target: fmt(c.targetMs) });
-      return `${c.status === 'overdue' ? '⚠ ' : ''}${translate(locale, `clockname.${c.name}`)}: ${state}`;
-    })
+    .sort((a, b) => CLOCK_ORDER[a.status] - CLOCK_ORDER[b.status])
+    .map((c) => clockLine(c, locale))
     .join('\n');
 }
 
