@@ -1,5 +1,8 @@
 # Duban: chat-native ticket accountability bot.
 # Build: docker build -t duban .   Run: docker run -p 3000:3000 -v duban-data:/data duban
+# Against a MongoDB replica set: docker compose up --build (see docker-compose.yml).
+# Admin tools in the image: node dist/scripts/export.js … · node dist/scripts/org.js … ·
+# node dist/scripts/policy-check.js … (the same as npm run export / org / policy:check).
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,12 +12,14 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.scripts.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY conversations ./conversations
 COPY jobs ./jobs
-RUN npm run build
+COPY scripts ./scripts
+# The app and the admin scripts, compiled (tsx is a development tool, not in the image).
+RUN npx tsc -p tsconfig.scripts.json
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000

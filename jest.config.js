@@ -10,4 +10,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  // The fault suites (test/faults) run in their small CI profile here; their figures are printed
+  // as one table at the end (`npm run test:faults` runs them at full size).
+  reporters: ['default', '<rootDir>/test/faults/summary-reporter.js'],
 };

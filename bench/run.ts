@@ -13,8 +13,9 @@ import { QUICK, now, type Metric, type Suite } from './lib/measure.js';
 import { embeddedDb } from './suites/embedded-db.js';
 import { agendaLock } from './suites/agenda-lock.js';
 import { slaClocks } from './suites/sla-clocks.js';
+import { slackAck } from './suites/slack-ack.js';
 
-const SUITES: Suite[] = [embeddedDb, agendaLock, slaClocks];
+const SUITES: Suite[] = [embeddedDb, agendaLock, slaClocks, slackAck];
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 
 function formatValue(m: Metric): string {
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const metrics: Metric[] = [];
   const crashes: Array<{ suite: string; error: string }> = [];
   const timings: Record<string, number> = {};
+  // Top-level figures of latest.json (ack, throughput, clocks, sweep, rss, startToReadyMs), from the suites that measure them.
+  const figures: Record<string, unknown> = { ack: null, throughput: null, clocks: null, sweep: null, rss: null, startToReadyMs: null };
   let current = 'bench';
   // A rejection nobody awaited (e.g. a library write after its connection closed) counts as a crash, but the run goes on.
   process.on('unhandledRejection', (err) => {
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     const ts = now();
     console.log(`\n[${suite.name}]`);
     try {
-      metrics.push(...(await suite.run({ quick: QUICK, profileDir, log: (msg) => console.log(`  ${msg}`) })));
+      metrics.push(...(await suite.run({ quick: QUICK, profileDir, log: (msg) => console.log(`  ${msg}`), report: (key, value) => (figures[key] = value) })));
     } catch (err) {
       const error = (err as Error).stack ?? String(err);
       crashes.push({ suite: suite.name, error });
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
     cpuModel: os.cpus()[0]?.model,
     suiteMs: timings,
     totalMs: Math.round(now() - t0),
+    ...figures,
     summary: { targets: targeted.length, passed: targeted.length - failed.length, failed: failed.map((m) => `${m.suite}: ${m.name}`) },
     metrics,
     crashes,

@@ -11,6 +11,10 @@ import type { Person } from '../src/org/org.types.js';
 import type { ChangeSource } from '../src/tickets/ticket.types.js';
 import type { CommandContext, CommandServices, CommandSpec } from './command-spec.js';
 import type { DeliveryLog } from './deliveries.js';
+import { isDatabaseUnavailable, DB_UNAVAILABLE } from '../src/reliability/db-errors.js';
+import type { CommandRateLimit } from '../src/reliability/rate-limit.js';
+import { neutraliseText, neutraliseValues } from '../src/reliability/neutralise.js';
+import { trackingWrites } from '../src/reliability/command-writes.js';
 import { splitCommandLine } from './parse/command-line.js';
 import { argsFromAction, argsFromText } from './parse/collect-args.js';
 import { say } from './render/names.js';
@@ -24,6 +28,8 @@ export interface RouterDeps {
   commands: CommandSpec[];
   deliveries: DeliveryLog;
   logger: RouterLogger;
+  /** Commands per person per minute; none when absent. */
+  rateLimit?: CommandRateLimit;
 }
 
 export class CommandRouter {
@@ -40,20 +46,64 @@ export class CommandRouter {
     return this.byVerb.get(verb.toLowerCase());
   }
 
-  async handle(inbound: InboundCommand): Promise<Reply[]> {
-    const previous = await this.deps.deliveries.begin(inbound.deliveryId);
-    if (previous) return previous;
+  async handle(received: InboundCommand): Promise<Reply[]> {
+    const inbound = neutralised(received);
+    let begun;
+    try {
+      begun = await this.deps.deliveries.begin(inbound);
+    } catch (err) {
+      // Not recorded, so not accepted: the person is told to try again and nothing runs later.
+      if (isDatabaseUnavailable(err)) return this.privately(inbound, DB_UNAVAILABLE);
+      throw err;
+    }
+    if (begun.state === 'repeat') return begun.replies;
+    if (begun.state === 'resumed' && begun.applied) return this.finishWith(inbound, this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) }));
+    // Only new deliveries count: a platform's retry of an accepted one was answered above.
+    const decision = begun.state === 'new' ? this.deps.rateLimit?.take(rateKey(inbound)) : undefined;
+    if (decision && !decision.ok) return this.finishWith(inbound, this.privately(inbound, 'rate.limited', { seconds: decision.retryInSeconds, limit: decision.limit }));
+    const { result, error, saved } = await trackingWrites(() => this.run(inbound));
+    if (result) return this.finishWith(inbound, result);
+    // The database went away after the change was saved: say so, and keep the delivery (a retry must not apply it again).
+    if (saved && isDatabaseUnavailable(error)) return this.finishWith(inbound, this.privately(inbound, `${DB_UNAVAILABLE}_saved`));
+    // Nothing was saved by this command, so a retry may run it again.
+    await this.deps.deliveries.abandon(inbound.deliveryId).catch(() => undefined);
+    if (isDatabaseUnavailable(error)) return this.privately(inbound, DB_UNAVAILABLE);
+    this.deps.logger.error({ err: error, deliveryId: inbound.deliveryId }, 'command failed unexpectedly');
+    return this.privately(inbound, 'internal.error');
+  }
+
+  /**
+   * Runs a command found half-done after a restart (its reservation already taken over by the
+   * caller). Database outages are thrown, so it is tried again later; anything else is answered.
+   */
+  async recover(inbound: InboundCommand, applied: boolean): Promise<Reply[]> {
+    if (applied) return this.finishWith(inbound, this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) }));
     let replies: Reply[];
     try {
       replies = await this.run(inbound);
     } catch (err) {
-      // Unexpected failure: nothing was saved by this command, so a retry may run it again.
-      await this.deps.deliveries.abandon(inbound.deliveryId).catch(() => undefined);
-      this.deps.logger.error({ err, deliveryId: inbound.deliveryId }, 'command failed unexpectedly');
-      return [{ text: say(this.localeOf(inbound), this.deps.services.org, 'internal.error'), private: true }];
+      if (isDatabaseUnavailable(err)) throw err;
+      this.deps.logger.error({ err, deliveryId: inbound.deliveryId }, 'recovered command failed unexpectedly');
+      replies = this.privately(inbound, 'internal.error');
     }
-    await this.deps.deliveries.finish(inbound.deliveryId, replies);
+    return this.finishWith(inbound, replies);
+  }
+
+  private async finishWith(inbound: InboundCommand, replies: Reply[]): Promise<Reply[]> {
+    try {
+      await this.deps.deliveries.finish(inbound.deliveryId, replies);
+    } catch (err) {
+      // Done, but the database went away before the answer was kept: it is kept once the database is back.
+      if (!isDatabaseUnavailable(err)) throw err;
+      this.deps.deliveries.finishLater?.(inbound.deliveryId, replies);
+    }
     return replies;
+  }
+
+  private privately(inbound: InboundCommand, code: string, params: Record<string, string | number> = {}): Reply[] {
+    const { org } = this.deps.services;
+    const person = inbound.actor.personId ? org.person(inbound.actor.personId) : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
+    return [{ text: say(this.localeOf(inbound, person), org, code, params), private: true }];
   }
 
   private localeOf(inbound: InboundCommand, person?: Person): Locale {
@@ -97,6 +147,27 @@ export class CommandRouter {
     if (!person) throw new CodedError('auth.not_linked');
     if (spec.access === 'admin' && !person.roles.includes('admin')) throw new CodedError('auth.admin_only');
   }
+}
+
+/** Control and bidirectional-formatting characters removed from what was typed or clicked. */
+function neutralised(inbound: InboundCommand): InboundCommand {
+  return {
+    ...inbound,
+    ...(inbound.text !== undefined ? { text: neutraliseText(inbound.text) } : {}),
+    ...(inbound.action ? { action: { id: neutraliseText(inbound.action.id), values: neutraliseValues(inbound.action.values) } } : {}),
+  };
+}
+
+/** Whose commands are counted together: the person, or the chat account of someone not linked yet. */
+function rateKey(inbound: InboundCommand): string {
+  return inbound.actor.personId ?? `${inbound.actor.platform}:${inbound.actor.platformUserId}`;
+}
+
+/** The command as the person would recognise it (`claim T-12`), shortened. */
+function commandName(inbound: InboundCommand): string {
+  const shown = inbound.kind === 'action' && inbound.action ? `${inbound.action.id} ${inbound.action.values.id ?? ''}` : (inbound.text ?? '');
+  const line = shown.replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 function sourceOf(inbound: InboundCommand): ChangeSource {

@@ -8,6 +8,8 @@ export const JOB_NAMES = {
   appealFollowUp: 'appeal.follow-up',
   scorecardMonthly: 'scorecard.monthly',
   penaltyRegrade: 'penalty.regrade',
+  weeklyDigest: 'digest.weekly',
+  recordsRetention: 'records.retention',
 } as const;
 
 export const penaltyRegradeData = z.object({ ticketId: z.string().min(1), at: z.string().min(1) });
@@ -23,6 +25,8 @@ export const clockMilestoneData = z.object({
   seq: z.number().int().min(0),
   /** `ticketId:clock:seq`: the job's unique key, so scheduling twice saves one job. */
   key: z.string().min(1),
+  /** The milestone's moment (ISO), so its lateness can be measured when the job starts. */
+  at: z.string().optional(),
 });
 export type ClockMilestoneData = z.infer<typeof clockMilestoneData>;
 

@@ -17,6 +17,11 @@ import { defineAppealFollowUpJob } from './appeal-follow-up.job.js';
 import type { AppealService } from '../src/accountability/appeal.service.js';
 import type { ScorecardService } from '../src/accountability/scorecard.service.js';
 import { defineScorecardJob } from './scorecard.job.js';
+import { defineWeeklyDigestJob } from './weekly-digest.job.js';
+import { defineRecordsRetentionJob } from './records-retention.job.js';
+import type { DigestService } from '../src/reports/digest.service.js';
+import type { RetentionService } from '../src/records/retention.service.js';
+import type { Clock } from '../src/core/clock.js';
 
 export interface JobRunnerOptions {
   processEveryMs?: number;
@@ -56,6 +61,14 @@ export class JobRunner implements ClockScheduler {
   }
 
   private monthly = false;
+  private records = false;
+
+  /** The weekly manager digest and the nightly records retention run; call before start(). */
+  defineRecords(deps: { digests: DigestService; retention: RetentionService; clock: Clock }): void {
+    defineWeeklyDigestJob(this.agenda, { digests: deps.digests, clock: deps.clock, logger: this.logger });
+    defineRecordsRetentionJob(this.agenda, { retention: deps.retention, logger: this.logger });
+    this.records = true;
+  }
 
   async regradeAt(ticketId: string, at: Date): Promise<void> {
     const data = { ticketId, at: at.toISOString() };
@@ -81,6 +94,11 @@ export class JobRunner implements ClockScheduler {
     await this.agenda.every(this.options.sweepEvery ?? '1 minute', JOB_NAMES.clockSweep);
     // 09:00 on the 1st, China time: last month's scorecards.
     if (this.monthly) await this.agenda.every('0 9 1 * *', JOB_NAMES.scorecardMonthly, undefined, { timezone: 'Asia/Shanghai' });
+    // 08:00 on Mondays: last week's digest; 03:00 nightly: records past their retention period.
+    if (this.records) {
+      await this.agenda.every('0 8 * * 1', JOB_NAMES.weeklyDigest, undefined, { timezone: 'Asia/Shanghai' });
+      await this.agenda.every('0 3 * * *', JOB_NAMES.recordsRetention, undefined, { timezone: 'Asia/Shanghai' });
+    }
     this.started = true;
   }
 
@@ -93,7 +111,7 @@ export class JobRunner implements ClockScheduler {
   async schedule(ticket: Ticket): Promise<void> {
     for (const clock of ticket.clocks ?? []) {
       if (clock.status !== 'running' || !clock.next) continue;
-      const data: ClockMilestoneData = { ticketId: ticket.id, clock: clock.name, seq: clock.next.seq, key: `${ticket.id}:${clock.name}:${clock.next.seq}` };
+      const data: ClockMilestoneData = { ticketId: ticket.id, clock: clock.name, seq: clock.next.seq, key: `${ticket.id}:${clock.name}:${clock.next.seq}`, at: clock.next.at.toISOString() };
       await this.agenda
         .create(JOB_NAMES.clockMilestone, data)
         .unique({ 'data.key': data.key }, { insertOnly: true })

@@ -9,7 +9,6 @@ import { createHttpServer } from './http/server.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerApiRoutes } from './http/api.routes.js';
 import { OrgRepository } from './storage/org.repository.js';
-import { MongoTicketRepository } from './storage/ticket.repository.js';
 import { MongoNotificationStore } from './storage/notification.repository.js';
 import { MongoDeliveryLog } from './storage/delivery.repository.js';
 import { demoOrgData } from './org/demo-org.js';
@@ -37,15 +36,22 @@ import type { Person } from './org/org.types.js';
 import { notificationCard, OutboxReplyRenderer } from '../conversations/render/outbox.render.js';
 import { openFormCard } from '../conversations/render/open-form.card.js';
 import { homeCards } from '../conversations/render/home.view.js';
-import { MongoOutboxStore } from './storage/outbox.repository.js';
+import { ResilientCardPostStore, ResilientOutboxStore } from './reliability/resilient-outbox.js';
+import { InboxRecovery } from './reliability/inbox-recovery.js';
+import { SlidingWindowRateLimit } from './reliability/rate-limit.js';
+import { catchUpClocks } from './reliability/catch-up.js';
+import { WriteTrackingTicketRepository } from './reliability/command-writes.js';
 import { MongoPaceKeeper } from './storage/pace.repository.js';
 import { MongoCustomerRepository } from './storage/customer.repository.js';
 import { MongoCustomerTickets } from './storage/customer-tickets.repository.js';
 import { MongoCaseRepository } from './storage/case.repository.js';
 import { CustomerDirectory } from './customers/customer.service.js';
 import { CaseLibrary } from './cases/case.library.js';
-import { MongoCardPostStore, MongoConversationStore } from './storage/chat-state.repository.js';
+import { MongoConversationStore } from './storage/chat-state.repository.js';
 import { createChat, type Chat } from './chat.js';
+import { createReporting, type Reporting } from './reporting.js';
+import { measuredCommand } from './metrics/instrument.js';
+import type { DashboardCommandServices } from '../conversations/commands/dashboard.command.js';
 
 export interface RunningApp {
   port: number;
@@ -58,6 +64,10 @@ export interface RunningApp {
   /** The token guarding the admin API (generated when ADMIN_TOKEN is not set). */
   adminToken: string;
   consoleUrl?: string;
+  /** The dashboard, reports, exports, records retention, digests and metrics. */
+  reporting: Reporting;
+  /** Finishes commands left half-done by a stopped process (runs at start and every few seconds). */
+  inbox: InboxRecovery;
   stop(): Promise<void>;
 }
 
@@ -65,6 +75,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Agenda's scan interval (ms); tests shorten it. */
   jobPollMs?: number;
+  /** Commands per person per minute (main.ts: RATE_LIMIT_PER_MINUTE, default 30); unlimited when absent or 0. */
+  rateLimitPerMinute?: number;
 }
 
 function platformConfigured(env: Env): boolean {
@@ -106,13 +118,14 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     orgRefresh.loaded(next.version);
   };
 
-  const tickets = new MongoTicketRepository(conn);
+  // Tells the router whether a command's ticket change was saved before the database went away.
+  const tickets = new WriteTrackingTicketRepository(conn);
   const notifications = new MongoNotificationStore(conn);
   const deliveries = new MongoDeliveryLog(conn);
   const outages = new MongoOutageLog(conn);
   const ledger = new MongoPenaltyRepository(conn);
-  const outbox = new MongoOutboxStore(conn);
-  const cardPosts = new MongoCardPostStore(conn);
+  const outbox = new ResilientOutboxStore(conn);
+  const cardPosts = new ResilientCardPostStore(conn);
   const conversations = new MongoConversationStore(conn);
   const customerRepo = new MongoCustomerRepository(conn);
   const caseRepo = new MongoCaseRepository(conn);
@@ -186,21 +199,25 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
       linkIdentity,
       customers,
       cases,
+      // Only the dashboard command uses it; the reporting side is wired below, before any command runs.
+      ...({ dashboardLinks: { issueLink: (personId: string) => reporting.auth.issueLink(personId) } } satisfies Partial<DashboardCommandServices>),
       setDepartmentHome: async (departmentId, home) => {
         await orgRepo.setDepartmentHome(departmentId, home);
         await reloadOrg();
       },
     },
-    commands: allCommands(),
+    commands: allCommands().map(measuredCommand),
     deliveries,
     logger,
+    ...(options.rateLimitPerMinute ? { rateLimit: new SlidingWindowRateLimit(options.rateLimitPerMinute, clock) } : {}),
   });
 
   const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   let shuttingDown = false;
   const http = createHttpServer(logger);
   registerHealthRoutes(http, { ping: () => database.ping(), isShuttingDown: () => shuttingDown });
-  registerApiRoutes(http, { token: adminToken, tickets, org, outbox });
+  const reporting = await createReporting({ conn, http, org, clock, policy, logger, adminToken, clocksOf, notices: sink, router, outbox, jobs, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) });
+  registerApiRoutes(http, { token: adminToken, tickets, org, outbox, access: reporting.access });
 
   // The console is the default front end when no chat platform is configured;
   // next to a real platform it must be asked for and is guarded by the admin token.
@@ -225,6 +242,17 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   });
   wired.chat = chat;
   notifications.onAdded = () => chat.worker.kick();
+  outbox.adapters = chat.adapters;
+  outbox.logger = logger;
+  const inbox = new InboxRecovery({
+    log: deliveries,
+    recover: (inbound, applied) => router.recover(inbound, applied),
+    outbox,
+    canSend: (platform) => chat.adapters.has(platform),
+    kick: () => chat.worker.kick(),
+    clock,
+    logger,
+  });
 
   const platforms = platformConfigured(env);
   const consoleEnabled = env.CONSOLE_ENABLED === 'true' || (!platforms && env.CONSOLE_ENABLED !== 'false');
@@ -235,15 +263,19 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
 
   await jobs.start();
   const port = await http.listen(env.PORT, env.HOST);
+  reporting.listening(port, env.HOST);
   await chat.start();
   orgRefresh.start();
+  // Commands a stopped process accepted but did not finish are run now, then checked for every few seconds.
+  inbox.start();
   // Catch up at once on milestones missed while the bot was down.
-  void clockService.sweep().catch((err) => logger.error({ err }, 'start-up clock sweep failed'));
+  void catchUpClocks(clockService, logger).catch((err) => logger.error({ err }, 'start-up clock sweep failed'));
 
   const base = `http://localhost:${port}`;
   const consoleUrl = consoleEnabled ? `${base}/console${platforms ? `?token=${adminToken}` : ''}` : undefined;
   logger.info({ port }, `Duban is listening on ${base} (health: /healthz, readiness: /readyz)`);
   if (consoleUrl) logger.info(`Open the console: ${consoleUrl}`);
+  logger.info(`Dashboard: ${reporting.dashboardUrl()} (sign in with /ticket dashboard in chat, or the admin token)`);
   if (!env.ADMIN_TOKEN) logger.info(`Admin API token for this run (set ADMIN_TOKEN to fix it): ${adminToken}`);
 
   return {
@@ -256,9 +288,12 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     chat,
     adminToken,
     consoleUrl,
+    inbox,
+    reporting,
     async stop() {
       shuttingDown = true;
       await http.close();
+      await inbox.stop();
       await orgRefresh.stop();
       await chat.stop();
       await jobs.stop();

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(env.LOG_LEVEL);
-  const app = await startApp(env, logger);
+  const app = await startApp(env, logger, { rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE });
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -22,6 +22,8 @@ export { SLACK_EVENTS_PATH } from './slack.receiver.js';
 
 /** How long start-up waits for the Socket Mode connection before carrying on without it. */
 const SOCKET_CONNECT_WAIT_MS = 10_000;
+/** A person's DM channel with the bot does not change; it is asked for again after this long (or after 10,000 people). */
+const DM_CHANNEL_TTL_MS = 60 * 60 * 1000;
 
 export interface SlackAdapterTuning {
   /** How long a slash command may run before Slack gets "working on it" (default 2.5 s of Slack's 3 s). */
@@ -82,6 +84,9 @@ export function createSlackAdapter(options: AdapterOptions, tuning: SlackAdapter
     answered: new AnsweredLog(clock),
   };
   const rt: SlackRuntime = { ...base, refreshHome: (userId) => publishHome(base, userId) };
+  // conversations.open answers with the same DM channel every time: one Web API call per person, not per message
+  // (the call in flight is shared, so a batch of messages to one person opens the conversation once).
+  const dmChannels = new Map<string, { id: Promise<string>; until: number }>();
   registerCommands(app, rt);
   registerInteractions(app, rt);
   registerEvents(app, rt);
@@ -134,12 +139,23 @@ export function createSlackAdapter(options: AdapterOptions, tuning: SlackAdapter
       }
     },
     async directConversation(platformUserId: string): Promise<ConversationRef> {
+      const now = clock.now().getTime();
+      let entry = dmChannels.get(platformUserId);
+      if (!entry || entry.until <= now) {
+        if (dmChannels.size >= 10_000) dmChannels.clear();
+        const id = web.conversations.open({ users: platformUserId }).then((res) => {
+          if (!res.channel?.id) throw new DeliveryError('slack conversations.open: no channel in the answer');
+          return res.channel.id;
+        });
+        entry = { id, until: now + DM_CHANNEL_TTL_MS };
+        dmChannels.set(platformUserId, entry);
+      }
+      const opened = entry;
       try {
-        const res = await web.conversations.open({ users: platformUserId });
-        const id = res.channel?.id;
-        if (!id) throw new DeliveryError('slack conversations.open: no channel in the answer');
-        return { platform: 'slack', conversationId: id };
+        return { platform: 'slack', conversationId: await opened.id };
       } catch (err) {
+        // A failure is not remembered: the next message asks again.
+        if (dmChannels.get(platformUserId) === opened) dmChannels.delete(platformUserId);
         throw toDeliveryError(err, 'conversations.open');
       }
     },

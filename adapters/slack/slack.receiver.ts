@@ -98,16 +98,26 @@ export class SharedHttpReceiver implements Receiver {
     if (!this.app) return sendJson(res, 503, { error: 'Slack is not ready yet' });
 
     let acked = false;
-    const ack = async (response?: unknown) => {
+    const answer = (response?: unknown) => {
       if (acked) return;
       acked = true;
       clearTimeout(deadline);
       ackBody(res, response);
     };
+    // Bolt acknowledges events, clicks and form submissions before their listener runs. Slack's 200
+    // is held back until the listener has handed the command over (which stores it), so a crash in
+    // between leaves Slack to deliver it again instead of losing it. Slash commands ack themselves.
+    const holdAck = body.type === 'event_callback' || body.type === 'block_actions' || body.type === 'view_submission';
+    let processed = false;
+    let held: { response?: unknown } | undefined;
+    const ack = async (response?: unknown) => {
+      if (holdAck && !processed) held ??= { response };
+      else answer(response);
+    };
     const deadline = setTimeout(() => {
       if (acked) return;
       logger.warn({ type: body.type }, 'a Slack request was not acknowledged in time; answered with an empty 200');
-      void ack();
+      answer(held?.response);
     }, ACK_DEADLINE_MS);
     const retry = req.headers['x-slack-retry-num'];
     const retryReason = req.headers['x-slack-retry-reason'];
@@ -127,7 +137,8 @@ export class SharedHttpReceiver implements Receiver {
       }
       return;
     }
+    processed = true;
     // Nothing listened (an event type we do not handle): a 200 stops Slack from retrying it.
-    await ack();
+    answer(held?.response);
   }
 }

@@ -21,6 +21,8 @@ export interface SuiteContext {
   /** Directory for server CPU profiles when BENCH_PROFILE=1, else undefined. */
   profileDir?: string;
   log(message: string): void;
+  /** Puts a figure at the top level of bench/results/latest.json (`ack`, `throughput`, `clocks`, …). */
+  report?(key: string, value: unknown): void;
 }
 
 export interface Suite {

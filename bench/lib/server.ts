@@ -22,7 +22,7 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

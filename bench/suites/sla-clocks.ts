@@ -498,6 +498,8 @@ export async function sweepCost(ctx: SuiteContext, server: ServerProcess, client
     out.push(metric(SUITE, `sweep() p50 @${ls} open tickets (${dueCount} due)`, r1(a.p50), 'ms', undefined, detail));
     out.push(metric(SUITE, `sweep() p50 @${lb} open tickets (${dueCount} due)`, r1(b.p50), 'ms', undefined, detail));
     out.push(metric(SUITE, `sweep() p50 ratio ${lb}/${ls}`, round(b.p50 / a.p50, 2), '×', { op: '<=', limit: 1.5 }, detail));
+    // ms10k / ms100k name the full run's sizes; `sizes` says what was measured (the quick run uses 2k / 20k).
+    ctx.report?.('sweep', { ms10k: r1(a.p50), ms100k: r1(b.p50), ratio: round(b.p50 / a.p50, 2), sizes, dueEach: dueCount });
     out.push(metric(SUITE, `  dueClocks() in the sweep p50 @${ls} / @${lb} (diagnostic)`, q(sa, 'dueClocks'), `/ ${q(sb, 'dueClocks')} ms`, undefined, detail));
     if (!Number.isNaN(q(sa, 'withPendingNotices'))) {
       out.push(metric(SUITE, `  withPendingNotices() in the sweep p50 @${ls} / @${lb} (diagnostic)`, q(sa, 'withPendingNotices'), `/ ${q(sb, 'withPendingNotices')} ms`, undefined, detail));
@@ -581,6 +583,9 @@ export const slaClocks: Suite = {
         out.push(metric(SUITE, `milestone lateness p50, ${name}`, r1(res.notice.p50), 'ms', undefined, d));
         out.push(metric(SUITE, `milestone lateness p99, ${name}`, r1(res.notice.p99), 'ms', target, d));
         out.push(metric(SUITE, `milestone lateness max, ${name}`, r1(res.notice.max), 'ms', undefined, d));
+        if (run.label === 'dense') {
+          ctx.report?.('clocks', { count: run.n, windowMs, latenessP50Ms: r1(res.notice.p50), latenessP99Ms: r1(res.notice.p99), latenessMaxMs: r1(res.notice.max), fired: res.fired });
+        }
         out.push(metric(SUITE, `milestones fired (within window + ${common.graceMs / 1000} s), ${perMin(run.n)}${variant}`, res.fired, `/ ${run.n.toLocaleString('en-US')}`, undefined, d));
         out.push(metric(SUITE, `  Agenda lock call p50 (diagnostic), ${perMin(run.n)}${variant}`, (d.lockCalls as { hit: { p50: number } }).hit.p50, 'ms', undefined, d));
         out.push(metric(SUITE, `  locked − due p99 (diagnostic), ${perMin(run.n)}${variant}`, lat.lockedAt_minus_due.p99, 'ms', undefined, d));

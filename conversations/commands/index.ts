@@ -28,6 +28,7 @@ import { helpCommand } from './help.command.js';
 import { customerCommand } from './customer.command.js';
 import { caseCommand } from './case.command.js';
 import { similarCommand } from './similar.command.js';
+import { dashboardCommand } from './dashboard.command.js';
 
 export function allCommands(): CommandSpec[] {
   const commands: CommandSpec[] = [
@@ -56,6 +57,7 @@ export function allCommands(): CommandSpec[] {
     customerCommand,
     caseCommand,
     similarCommand,
+    dashboardCommand,
     adminCommand,
   ] as CommandSpec[];
   commands.push(helpCommand(() => commands) as CommandSpec);

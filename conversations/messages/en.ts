@@ -305,4 +305,15 @@ export const en: Record<string, string> = {
   "reply.retraining_done": "Retraining {retrainingId} of {person} confirmed complete.",
   "help.retraining": "Confirm that a person in your team completed their retraining.",
   "scorecard.summary": "Scorecards for {month}: {people} people, average {average}/100. Service stars: {stars}. Needs help: {help}.",
+  // Reliability: the database away, too many commands, a command finished after a restart.
+  "db.unavailable": "Duban can't save right now, try again in a minute. Nothing was changed.",
+  "db.unavailable_saved": "Saved, but Duban lost its database while finishing up: reminders and notices about it may come late. No need to send it again.",
+  "rate.limited": "You're sending commands faster than {limit} a minute. Try again in {seconds} s; nothing was changed.",
+  "delivery.already_applied": "Duban restarted while working on “{command}”; it had already been done.",
+  // Dashboard, digest and records.
+  "help.dashboard": "A one-time link to the web dashboard (works once, for 15 minutes).",
+  "reply.dashboard_link": "Your dashboard link (only for you; it works once, for {minutes} minutes): {url}",
+  "dashboard.unavailable": "The web dashboard is not available in this deployment.",
+  "dashboard.direct_only": "Ask me for the dashboard link in a direct chat: here others could read it, and it signs in as you.",
+  "digest.weekly": "Weekly digest {week}. Overdue now ({overdueCount}): {overdue}. Clocks met in the last 7 days: {compliance}. Open appeals ({appealCount}): {appeals}.",
 };

@@ -298,4 +298,15 @@ export const zhCN: Record<string, string> = {
   "reply.retraining_done": "已确认 {person} 完成再培训 {retrainingId}。",
   "help.retraining": "确认团队成员已完成再培训。",
   "scorecard.summary": "{month} 绩效考核：{people} 人，平均 {average}/100。服务之星：{stars}。需要帮助：{help}。",
+  // 可靠性：数据库暂不可用、命令过多、重启后补完的命令。
+  "db.unavailable": "督办现在无法保存，请一分钟后再试。未做任何更改。",
+  "db.unavailable_saved": "已保存，但督办在收尾时失去了数据库连接：相关提醒和通知可能延迟。无需重新发送。",
+  "rate.limited": "你发送命令的速度超过了每分钟 {limit} 条。请 {seconds} 秒后再试；未做任何更改。",
+  "delivery.already_applied": "督办在处理“{command}”时重启了；该操作此前已完成。",
+  // 看板、周报与档案。
+  "help.dashboard": "获取网页看板的一次性登录链接（15 分钟内有效，只能用一次）。",
+  "reply.dashboard_link": "你的看板链接（仅你可见，{minutes} 分钟内有效，只能用一次）：{url}",
+  "dashboard.unavailable": "此部署未启用网页看板。",
+  "dashboard.direct_only": "请在私聊中向我索取看板链接：这里其他人也能看到，而该链接会以你的身份登录。",
+  "digest.weekly": "每周督办简报 {week}。当前超时（{overdueCount}）：{overdue}。近 7 天时钟达标率：{compliance}。待复核申诉（{appealCount}）：{appeals}。",
 };

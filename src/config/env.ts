@@ -44,6 +44,13 @@ export const envSchema = z.object({
   FEISHU_LONG_CONNECTION: z.enum(['true', 'false']).optional(),
   CONSOLE_ENABLED: z.enum(['true', 'false']).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Where people reach Duban (dashboard sign-in links point there); else this host and port. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) address such as https://duban.example.com' })
+    .transform((url) => url.replace(/\/$/, ''))
+    .optional(),
+  /** Commands one person may send per minute; 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,9 @@
 // Sends what the outbox holds: claims due messages, renders them with the
 // latest state, paces each destination, and on failure retries (the
 // platform's Retry-After, else exponential backoff with jitter) or parks the
-// message for an admin — a message is never dropped silently.
+// message for an admin — a message is never dropped silently. Each
+// destination is sent to in its own lane, so a channel waiting out its pace
+// never holds up an answer to somebody else.
 import { DeliveryError, type ChatAdapter, type SentMessage } from '../core/chat-adapter.js';
 import type { Clock } from '../core/clock.js';
 import type { Reply } from '../core/card.js';
@@ -53,6 +55,19 @@ export class OutboxWorker {
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
+  /** Wakes pacing pauses when the worker stops, so shutdown does not wait out a channel's queue. */
+  private wake: () => void = () => undefined;
+  private stopping: Promise<void> = new Promise((resolve) => (this.wake = resolve));
+  private halting = false;
+  /**
+   * When each destination may be sent to again after a 429. Pace slots reserved before the 429
+   * (by another lane to the same conversation) would otherwise still go out early.
+   */
+  private readonly retryAfter = new Map<string, number>();
+  /** Messages whose outcome could not be written (the database went away): released once it is back. */
+  private readonly stranded = new Set<string>();
+  /** Destinations being sent to, each with the claimed messages it still has to send, in order. */
+  private readonly lanes = new Map<string, { queue: OutboxMessage[]; done: Promise<void>; perSecond: number }>();
 
   constructor(private readonly deps: OutboxWorkerDeps, options: OutboxWorkerOptions = {}) {
     this.pacer = deps.pace ?? new LocalPaceKeeper();
@@ -61,13 +76,22 @@ export class OutboxWorker {
 
   start(): void {
     this.stopped = false;
+    if (this.halting) this.stopping = new Promise((resolve) => (this.wake = resolve));
+    this.halting = false;
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halting = true;
+    this.wake();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.lanesDone();
+  }
+
+  private async lanesDone(): Promise<void> {
+    while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l) => l.done));
   }
 
   /** Something was enqueued: drain soon rather than at the next poll. */
@@ -82,7 +106,7 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.running = this.drain()
+      this.running = this.pass()
         .then(() => undefined)
         .catch((err) => this.deps.logger.error({ err }, 'outbox pass failed'))
         .finally(() => {
@@ -95,9 +119,20 @@ export class OutboxWorker {
     this.timer.unref?.();
   }
 
-  /** One pass: claims what is due and sends it, destinations in parallel, each in order. */
+  /** One pass, waiting until everything it claimed is settled (tests and scripts call this). */
   async drain(): Promise<number> {
+    const total = await this.pass();
+    await this.lanesDone();
+    return total;
+  }
+
+  /** Claims what is due and starts sending it: destinations in parallel, each in order in its lane. */
+  private async pass(): Promise<number> {
     let total = 0;
+    for (const id of this.stranded) {
+      await this.deps.store.retryAt(id, this.deps.clock.now(), 'the database was unavailable while it was being sent');
+      this.stranded.delete(id);
+    }
     await this.deps.beforePass?.();
     for (;;) {
       const claimed = await this.deps.store.claim(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
@@ -105,12 +140,48 @@ export class OutboxWorker {
       total += claimed.length;
       const byDestination = new Map<string, OutboxMessage[]>();
       for (const message of claimed) {
+        // A direct message joins the lane of the conversation it lands in, with the answers and card
+        // updates already going there: one lane per conversation, so nothing is in flight to it
+        // when a 429 comes back. (Unresolved here, it is resolved — and its failure classified — when sent.)
+        if (!message.to && message.dmUserId) message.to = await this.resolveDirect(message);
         const key = destinationKey(message);
         byDestination.set(key, [...(byDestination.get(key) ?? []), message]);
       }
-      await Promise.all([...byDestination.entries()].map(([key, messages]) => this.sendInOrder(key, messages)));
+      for (const [key, messages] of byDestination) await this.toLane(key, messages);
       if (claimed.length < this.options.batchSize || this.stopped) return total;
     }
+  }
+
+  /**
+   * Queues messages in their destination's lane (starting it if idle). A lane holds no more than it
+   * can send within a quarter of the lease at the destination's pace; the rest goes back to the
+   * outbox until then, so a claimed message is always sent before its lease could run out.
+   */
+  private async toLane(destination: string, messages: OutboxMessage[]): Promise<void> {
+    const perSecond = this.deps.adapters.get(messages[0].platform)?.limits.perConversationPerSecond ?? 1;
+    const lane = this.lanes.get(destination) ?? { queue: [], done: Promise.resolve(), perSecond };
+    const room = Math.max(1, Math.floor((this.options.leaseMs / 4 / 1000) * perSecond)) - lane.queue.length;
+    const later = messages.slice(Math.max(0, room));
+    lane.queue.push(...messages.slice(0, Math.max(0, room)));
+    if (later.length) {
+      // No pace slot is taken for these, so the destination's pace stays true when they come back.
+      const at = new Date(this.deps.clock.now().getTime() + (lane.queue.length * 1000) / perSecond);
+      for (const m of later) await this.deps.store.retryAt(m.id, at, m.lastError ?? 'waiting for earlier messages to the same place');
+    }
+    if (this.lanes.has(destination) || !lane.queue.length) return;
+    this.lanes.set(destination, lane);
+    lane.done = (async () => {
+      for (;;) {
+        const next = lane.queue.shift();
+        // Closed in the same step that finds it empty, so nothing can be queued into a finished lane.
+        if (!next) return void this.lanes.delete(destination);
+        await this.sendInOrder(destination, [next]).catch((err: unknown) => {
+          // Left 'sending' under its lease: put back as soon as the database answers rather than when the lease ends.
+          this.stranded.add(next.id);
+          this.deps.logger.error({ err, destination }, 'outbox lane failed');
+        });
+      }
+    })();
   }
 
   private async sendInOrder(destination: string, messages: OutboxMessage[]): Promise<void> {
@@ -128,27 +199,55 @@ export class OutboxWorker {
         await this.deps.store.retryAt(message.id, new Date(this.deps.clock.now().getTime() + wait), message.lastError ?? 'waiting for the rate limit');
         continue;
       }
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await Promise.race([sleep(wait), this.stopping]);
+      if (this.halting) {
+        // Shutting down mid-queue: the rest goes back to the outbox for the next start (or another instance).
+        await this.deps.store.retryAt(message.id, this.deps.clock.now(), message.lastError ?? 'the sender stopped');
+        continue;
+      }
       await this.sendOne(adapter, destination, message);
     }
   }
 
   private async sendOne(adapter: ChatAdapter, destination: string, message: OutboxMessage): Promise<void> {
+    const keys = [destination];
     try {
       const reply = await this.deps.renderer.render(message.content, message.platform);
       if (!reply) return await this.settle(message, 'sent');
       if (message.op === 'update') {
         const to = message.to as ConversationRef;
+        await this.waitOutRetryAfter(keys);
         if (adapter.update && to.messageId) await adapter.update({ platform: message.platform, conversation: to, messageId: to.messageId }, reply);
         return await this.settle(message, 'sent');
       }
       const to = message.to ?? (await this.directConversation(adapter, message));
+      // A direct message addressed by person is queued under the person; answers in that same
+      // conversation are queued under the conversation. Both keep the conversation's pace and
+      // its Retry-After, or the two queues together would send too fast and right after a 429.
+      const conversationKey = destinationKey({ platform: message.platform, to });
+      if (conversationKey !== destination) {
+        keys.push(conversationKey);
+        const wait = await this.pacer.reserve([{ key: conversationKey, perSecond: adapter.limits.perConversationPerSecond }], this.deps.clock.now().getTime());
+        if (wait > this.options.leaseMs / 4) return await this.deps.store.retryAt(message.id, new Date(this.deps.clock.now().getTime() + wait), message.lastError ?? 'waiting for the rate limit');
+        if (wait > 0) await Promise.race([sleep(wait), this.stopping]);
+      }
+      await this.waitOutRetryAfter(keys);
       const sent = await adapter.send(to, reply);
       await this.remember(message, sent, reply);
       await this.settle(message, 'sent', undefined, sent.messageId);
     } catch (err) {
-      await this.failed(destination, message, err);
+      await this.failed(keys, message, err);
     }
+  }
+
+  private async waitOutRetryAfter(keys: string[]): Promise<void> {
+    const wait = Math.max(0, ...keys.map((k) => this.retryAfter.get(k) ?? 0)) - this.deps.clock.now().getTime();
+    if (wait > 0) await Promise.race([sleep(wait), this.stopping]);
+  }
+
+  private async resolveDirect(message: OutboxMessage): Promise<ConversationRef | undefined> {
+    const adapter = this.deps.adapters.get(message.platform);
+    return adapter ? this.directConversation(adapter, message).catch(() => undefined) : undefined;
   }
 
   private async directConversation(adapter: ChatAdapter, message: OutboxMessage): Promise<ConversationRef> {
@@ -170,7 +269,7 @@ export class OutboxWorker {
     await this.deps.onPosted?.(message);
   }
 
-  private async failed(destination: string, message: OutboxMessage, err: unknown): Promise<void> {
+  private async failed(destinations: string[], message: OutboxMessage, err: unknown): Promise<void> {
     const now = this.deps.clock.now().getTime();
     const error = err instanceof Error ? err.message : String(err);
     const delivery = err instanceof DeliveryError ? err : undefined;
@@ -179,7 +278,11 @@ export class OutboxWorker {
     let delay: number;
     if (delivery?.retryAfterMs !== undefined) {
       delay = delivery.retryAfterMs;
-      await this.pacer.block(destination, now + delay);
+      for (const destination of destinations) {
+        await this.pacer.block(destination, now + delay);
+        this.retryAfter.set(destination, Math.max(this.retryAfter.get(destination) ?? 0, now + delay));
+      }
+      if (this.retryAfter.size > 10_000) for (const [k, until] of this.retryAfter) if (until < now) this.retryAfter.delete(k);
     } else {
       const base = Math.min(1000 * 2 ** Math.max(0, message.attempts - 1), this.options.maxBackoffMs);
       delay = Math.round(base * (0.5 + Math.random()));
@@ -206,5 +309,6 @@ export function destinationKey(message: Pick<OutboxMessage, 'platform' | 'to' | 
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  // Unref'd: a pause for a rate limit must not keep a stopping process alive.
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

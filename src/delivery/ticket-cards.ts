@@ -31,7 +31,9 @@ export class TicketCardSync {
 
   async ticketSaved(ticket: Ticket): Promise<void> {
     const subject = `ticket:${ticket.id}`;
-    const posts = await this.deps.posts.forSubject(subject);
+    // A ticket's first save has no earlier version for a posted copy to lag behind: its card is
+    // still to be posted (keyed, below), so the lookup of posted copies is skipped.
+    const posts = ticket.version > 1 ? await this.deps.posts.forSubject(subject) : [];
     const messages: NewOutboxMessage[] = [];
     for (const departmentId of new Set([ticket.departmentId, ticket.pendingHandoff?.toDepartmentId].filter(Boolean) as string[])) {
       for (const home of this.deps.org.department(departmentId)?.homeConversations ?? []) {

@@ -20,7 +20,17 @@ export interface DatabaseOptions {
   /** Database name used with the embedded server (an external URI names its own). */
   dbName?: string;
   logger: Logger;
+  /** How long an operation waits for a reachable server before failing (default 2 s). */
+  serverSelectionTimeoutMS?: number;
 }
+
+/**
+ * During an outage every operation fails after this long instead of the driver's 30 s, so a
+ * command is answered "try again in a minute" within a chat platform's 3 s.
+ */
+export const SERVER_SELECTION_TIMEOUT_MS = 2_000;
+/** Start-up keeps trying to reach the database this long (a server that starts alongside us). */
+const FIRST_CONNECT_MS = 15_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const { logger } = options;
@@ -36,22 +46,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   } else {
     logger.info({ uri: redactUri(uri) }, 'using MongoDB from MONGODB_URI');
   }
-  const connection = mongoose.createConnection(uri, {
-    dbName: embedded ? (options.dbName ?? 'duban') : undefined,
-    serverSelectionTimeoutMS: 10_000,
-    // On a replica set a ticket, penalty or outbox write is acknowledged only once a majority
-    // holds it, so a primary stepping down cannot take an acknowledged change with it; the
-    // driver retries a write interrupted by the election once.
-    ...(embedded ? {} : { retryWrites: true, writeConcern: { w: 'majority' as const, wtimeoutMS: 10_000 } }),
-    // Keep `$`-operators out of filters built from user input.
-    sanitizeFilter: true,
-  });
+  let connection: Connection;
   try {
-    await connection.asPromise();
+    connection = await connectWithRetry(uri, {
+      dbName: embedded ? (options.dbName ?? 'duban') : undefined,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? SERVER_SELECTION_TIMEOUT_MS,
+      // No queueing while disconnected: an operation goes to the driver, which fails it after the
+      // selection timeout, rather than waiting in mongoose's buffer for 10 s.
+      bufferCommands: false,
+      // On a replica set a ticket, penalty or outbox write is acknowledged only once a majority
+      // holds it, so a primary stepping down cannot take an acknowledged change with it; the
+      // driver retries a write interrupted by the election once.
+      ...(embedded ? {} : { retryWrites: true, writeConcern: { w: 'majority' as const, wtimeoutMS: 10_000 } }),
+      // Keep `$`-operators out of filters built from user input.
+      sanitizeFilter: true,
+    });
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
+  // The driver reconnects by itself after an outage; these lines say when it lost and found the server.
+  connection.on('disconnected', () => logger.warn('database connection lost; commands are answered "try again" until it is back'));
+  connection.on('reconnected', () => logger.info('database connection is back'));
   return {
     connection,
     uri,
@@ -74,6 +90,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       await embedded?.stop();
     },
   };
+}
+
+/** The first connection, tried again for a while: selection fails fast, a slow start should not. */
+async function connectWithRetry(uri: string, options: mongoose.ConnectOptions): Promise<Connection> {
+  const deadline = Date.now() + FIRST_CONNECT_MS;
+  for (;;) {
+    const connection = mongoose.createConnection(uri, options);
+    try {
+      return await connection.asPromise();
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      if (Date.now() > deadline || (err as { name?: string }).name !== 'MongooseServerSelectionError') throw err;
+    }
+  }
 }
 
 /** Hides credentials when logging a connection string. */

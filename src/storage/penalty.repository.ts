@@ -89,7 +89,7 @@ export class MongoPenaltyRepository implements PenaltyRepository, AppealReposito
   }
 
   private async next(name: string): Promise<number> {
-    const c = await this.counters.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, new: true, lean: true });
+    const c = await this.counters.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
     return c!.seq;
   }
 

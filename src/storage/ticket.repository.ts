@@ -49,7 +49,8 @@ export class MongoTicketRepository implements TicketRepository, DueClockQuery {
   }
 
   async nextNumber(): Promise<number> {
-    const counter = await this.counters.findOneAndUpdate({ _id: 'ticket' }, { $inc: { seq: 1 } }, { upsert: true, new: true, lean: true });
+    // returnDocument, not the deprecated `new`: mongoose warns (on stderr, synchronously) on every call that uses `new`.
+    const counter = await this.counters.findOneAndUpdate({ _id: 'ticket' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
     return counter!.seq;
   }
 

@@ -39,10 +39,11 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) instances.push(await startApp(env, quietLogger().logger));
 }, 120_000);
 afterAll(async () => {
-  for (const app of instances) await app.stop();
+  // Each instance waits for its own jobs to let go of their locks; stop them together.
+  await Promise.all(instances.map((app) => app.stop()));
   await slack?.stop();
   await db?.stop();
-});
+}, 120_000);
 
 describe('three instances on one database', () => {
   it('applies every command once when each delivery reaches two instances, and posts each card once', async () => {

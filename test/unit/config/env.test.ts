@@ -19,6 +19,13 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ LOG_LEVEL: 'loud' })).toThrow(/^Invalid LOG_LEVEL/);
   });
 
+  it('takes PUBLIC_URL as an http(s) address without its trailing slash', () => {
+    expect(loadEnv({ PUBLIC_URL: 'https://duban.example.com/' }).PUBLIC_URL).toBe('https://duban.example.com');
+    expect(loadEnv({}).PUBLIC_URL).toBeUndefined();
+    expect(() => loadEnv({ PUBLIC_URL: 'ftp://duban.example.com' })).toThrow(/^Invalid PUBLIC_URL \(got 'ftp:\/\/duban.example.com'\): must be an http\(s\) address/);
+    expect(() => loadEnv({ PUBLIC_URL: 'duban.example.com' })).toThrow(/^Invalid PUBLIC_URL/);
+  });
+
   it('never echoes secrets in the error', () => {
     let message = '';
     try {
