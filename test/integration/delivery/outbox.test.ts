@@ -164,13 +164,16 @@ describe('OutboxWorker', () => {
       new OutboxWorker({ store, posts, adapters: new Map<Platform, ChatAdapter>([['slack', adapter]]), renderer: passThrough, pace: new MongoPaceKeeper(conn), clock: systemClock, logger: silent }, { pollMs: 20, batchSize: 3 });
     await store.enqueue(Array.from({ length: 6 }, (_, i) => message(`s${i}`, `m${i}`, 'C-SHARED')), new Date());
     const [a, b] = [shared(first), shared(second)];
+    const start = Date.now();
     await Promise.all([a.drain(), b.drain()]);
     const times = [...first.sends(), ...second.sends()].map((c) => c.at).sort((x, y) => x - y);
     expect(times).toHaveLength(6);
     expect(first.sends().length).toBeGreaterThan(0);
     expect(second.sends().length).toBeGreaterThan(0);
-    // 5 per second in all, whichever instance sends: never two within ~200 ms.
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(180);
+    // 5 per second in all, whichever instance sends: the n-th message never leaves before
+    // n × 200 ms. (A busy machine can only make a send late, so this holds under load,
+    // where the gap between two sends can shrink when the first one was late.)
+    const early = times.map((t, n) => ({ n, afterMs: t - start })).filter(({ n, afterMs }) => afterMs < n * 200 - 5);
+    expect(early).toEqual([]);
   });
 });
