@@ -11,7 +11,7 @@ export type Begun =
   /** Handled before (or being handled right now): its replies. */
   | { state: 'repeat'; replies: Reply[] }
   /** Left half-done by a process that stopped: run it again, unless its change was already saved. */
-  | { state: 'resumed'; applied: boolean };
+  | { state: 'resumed'; applied: boolean; ticketId?: string };
 
 export interface DeliveryLog {
   /** Records the delivery (with the command, so it can be finished after a crash) or says what became of it. */

@@ -30,6 +30,11 @@ export interface RouterDeps {
   logger: RouterLogger;
   /** Commands per person per minute; none when absent. */
   rateLimit?: CommandRateLimit;
+  /**
+   * Does again what follows a ticket's save (its cards, ledger, case) for a change a stopped
+   * process saved but may not have followed up; each of those is keyed, so doing it twice is safe.
+   */
+  resync?(ticketId: string): Promise<void>;
 }
 
 export class CommandRouter {
@@ -57,7 +62,7 @@ export class CommandRouter {
       throw err;
     }
     if (begun.state === 'repeat') return begun.replies;
-    if (begun.state === 'resumed' && begun.applied) return this.finishWith(inbound, this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) }));
+    if (begun.state === 'resumed' && begun.applied) return this.alreadyApplied(inbound, begun.ticketId);
     // Only new deliveries count: a platform's retry of an accepted one was answered above.
     const decision = begun.state === 'new' ? this.deps.rateLimit?.take(rateKey(inbound)) : undefined;
     if (decision && !decision.ok) return this.finishWith(inbound, this.privately(inbound, 'rate.limited', { seconds: decision.retryInSeconds, limit: decision.limit }));
@@ -76,8 +81,8 @@ export class CommandRouter {
    * Runs a command found half-done after a restart (its reservation already taken over by the
    * caller). Database outages are thrown, so it is tried again later; anything else is answered.
    */
-  async recover(inbound: InboundCommand, applied: boolean): Promise<Reply[]> {
-    if (applied) return this.finishWith(inbound, this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) }));
+  async recover(inbound: InboundCommand, applied: boolean, ticketId?: string): Promise<Reply[]> {
+    if (applied) return this.alreadyApplied(inbound, ticketId);
     let replies: Reply[];
     try {
       replies = await this.run(inbound);
@@ -87,6 +92,16 @@ export class CommandRouter {
       replies = this.privately(inbound, 'internal.error');
     }
     return this.finishWith(inbound, replies);
+  }
+
+  private async alreadyApplied(inbound: InboundCommand, ticketId: string | undefined): Promise<Reply[]> {
+    if (ticketId && this.deps.resync) {
+      await this.deps.resync(ticketId).catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) throw err;
+        this.deps.logger.error({ err, ticketId, deliveryId: inbound.deliveryId }, 'follow-up of a recovered change failed');
+      });
+    }
+    return this.finishWith(inbound, this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) }));
   }
 
   private async finishWith(inbound: InboundCommand, replies: Reply[]): Promise<Reply[]> {

@@ -7,10 +7,8 @@
 // to stdout. Exit code 0 when every row was imported, 1 when some were refused, 2 on bad usage.
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { loadEnv } from '../src/config/env.js';
-import { createLogger } from '../src/core/logger.js';
 import { systemClock } from '../src/core/clock.js';
-import { openDatabase } from '../src/storage/connection.js';
+import { runAsCommand, withDatabase } from './cli.js';
 import { MongoCustomerRepository } from '../src/storage/customer.repository.js';
 import { exportCustomers, importCustomers, type ImportReport } from '../src/customers/customer.import.js';
 import type { RejectReason } from '../src/customers/customer.csv.js';
@@ -49,12 +47,9 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const env = loadEnv();
-  // Logs go to stderr with the progress, so stdout carries only the report.
-  const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, process.stderr);
-  const database = await openDatabase({ mongodbUri: env.MONGODB_URI, dataDir: env.DATA_DIR, logger });
-  try {
-    const repo = new MongoCustomerRepository(database.connection);
+  // Progress goes to stderr with the logs, so stdout carries only the report.
+  return withDatabase(async (conn) => {
+    const repo = new MongoCustomerRepository(conn);
     await repo.init();
     if (command === 'export') {
       const count = await exportCustomers(repo, fs.createWriteStream(file));
@@ -76,15 +71,7 @@ async function main(args: string[]): Promise<number> {
       console.log(`rejected rows written to ${rejects}`);
     }
     return report.rejected.length ? 1 : 0;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runAsCommand(import.meta.url, 'customers', main);

@@ -5,15 +5,10 @@
 // log as `cli:<user>`. Uses MONGODB_URI, or the embedded database in DATA_DIR (stop the bot
 // first then). Exit code 0 on success, 2 on bad usage.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { loadEnv } from '../src/config/env.js';
-import { createLogger } from '../src/core/logger.js';
 import { systemClock, type Clock } from '../src/core/clock.js';
-import { openDatabase } from '../src/storage/connection.js';
 import type { Connection } from 'mongoose';
 import { OrgRepository } from '../src/storage/org.repository.js';
 import { loadPolicy } from '../src/config/policy.loader.js';
@@ -22,6 +17,7 @@ import { MongoAccessLog } from '../src/storage/access-log.repository.js';
 import { ReportService } from '../src/reports/report.service.js';
 import { EXPORT_KINDS, ExportService, type ExportKind } from '../src/reports/export.service.js';
 import { parseRange, ReportInputError } from '../src/reports/report.range.js';
+import { runAsCommand, withDatabase } from './cli.js';
 
 export const EXPORT_USAGE = `usage: npm run export -- <${EXPORT_KINDS.join('|')}> --from YYYY-MM-DD --to YYYY-MM-DD [--out file.csv] [--reason text]`;
 
@@ -84,27 +80,11 @@ export async function runExport(args: string[], options: ExportCliOptions): Prom
 }
 
 async function main(args: string[]): Promise<number> {
-  const env = loadEnv();
-  const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, process.stderr);
   if (!EXPORT_KINDS.includes(args[0] as ExportKind)) {
     console.error(EXPORT_USAGE);
     return 2;
   }
-  const database = await openDatabase({ mongodbUri: env.MONGODB_URI, dataDir: env.DATA_DIR, logger });
-  try {
-    return await runExport(args, { conn: database.connection, policyFile: env.POLICY_FILE });
-  } finally {
-    await database.close();
-  }
+  return withDatabase((conn, env) => runExport(args, { conn, policyFile: env.POLICY_FILE }));
 }
 
-// Run only as a command (tests import the functions above).
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`export: ${(e as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, 'export', main);

@@ -7,14 +7,10 @@
 // directory with that file again at its next start.
 // Exit code 0 on success, 1 when the file is refused (one line says where and why), 2 on bad usage.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadEnv } from '../src/config/env.js';
-import { createLogger } from '../src/core/logger.js';
-import { openDatabase } from '../src/storage/connection.js';
 import { OrgRepository } from '../src/storage/org.repository.js';
 import { loadOrgFile, OrgFileError } from '../src/org/org.loader.js';
 import { orgFileYaml } from '../src/org/org.export.js';
+import { runAsCommand, withDatabase } from './cli.js';
 
 export const ORG_USAGE = 'usage: npm run org -- import <org.yaml>\n       npm run org -- export <org.yaml>';
 
@@ -51,23 +47,7 @@ async function main(args: string[]): Promise<number> {
     console.error(ORG_USAGE);
     return 2;
   }
-  const env = loadEnv();
-  const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, process.stderr);
-  const database = await openDatabase({ mongodbUri: env.MONGODB_URI, dataDir: env.DATA_DIR, logger });
-  try {
-    return await runOrgCommand(new OrgRepository(database.connection), args);
-  } finally {
-    await database.close();
-  }
+  return withDatabase((conn) => runOrgCommand(new OrgRepository(conn), args));
 }
 
-// Run only as a command (tests import the functions above).
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`org: ${(e as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, 'org', main);

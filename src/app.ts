@@ -210,6 +210,10 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
     deliveries,
     logger,
     ...(options.rateLimitPerMinute ? { rateLimit: new SlidingWindowRateLimit(options.rateLimitPerMinute, clock) } : {}),
+    resync: async (ticketId) => {
+      const ticket = await tickets.get(ticketId);
+      if (ticket) await afterSave(ticket);
+    },
   });
 
   const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
@@ -246,7 +250,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   outbox.logger = logger;
   const inbox = new InboxRecovery({
     log: deliveries,
-    recover: (inbound, applied) => router.recover(inbound, applied),
+    recover: (inbound, applied, ticketId) => router.recover(inbound, applied, ticketId),
     outbox,
     canSend: (platform) => chat.adapters.has(platform),
     kick: () => chat.worker.kick(),

@@ -24,7 +24,7 @@ export interface RecoverableLog {
 
 export interface InboxRecoveryDeps {
   log: RecoverableLog;
-  recover(inbound: InboundCommand, applied: boolean): Promise<Reply[]>;
+  recover(inbound: InboundCommand, applied: boolean, ticketId?: string): Promise<Reply[]>;
   outbox: { enqueue(messages: NewOutboxMessage[], now: Date): Promise<void> };
   /** Platforms that can be sent to (those with an adapter). */
   canSend(platform: Platform): boolean;
@@ -86,7 +86,7 @@ export class InboxRecovery {
         await this.deps.log.finish(id, []);
         continue;
       }
-      const replies = await this.deps.recover(resumed.command, resumed.applied);
+      const replies = await this.deps.recover(resumed.command, resumed.applied, resumed.ticketId);
       await this.publish(resumed.command, replies);
       done++;
     }

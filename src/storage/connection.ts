@@ -66,7 +66,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     throw err;
   }
   // The driver reconnects by itself after an outage; these lines say when it lost and found the server.
-  connection.on('disconnected', () => logger.warn('database connection lost; commands are answered "try again" until it is back'));
+  let closing = false;
+  connection.on('disconnected', () => {
+    if (!closing) logger.warn('database connection lost; commands are answered "try again" until it is back');
+  });
   connection.on('reconnected', () => logger.info('database connection is back'));
   return {
     connection,
@@ -86,6 +89,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       }
     },
     async close() {
+      closing = true;
       await connection.close();
       await embedded?.stop();
     },

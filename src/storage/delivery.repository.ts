@@ -29,6 +29,8 @@ export interface ResumedDelivery {
   attempts: number;
   /** Its change is already saved (a ticket's timeline names the delivery): do not apply it again. */
   applied: boolean;
+  /** The ticket that change was saved on. */
+  ticketId?: string;
 }
 
 const schema = new Schema<DeliveryDocument>(
@@ -82,7 +84,7 @@ export class MongoDeliveryLog implements DeliveryLog {
       if ((err as { code?: number }).code !== 11000) throw err;
       // A reservation left 'running' by a process that died is taken over, so the command is not lost.
       const resumed = await this.resume(id);
-      if (resumed) return { state: 'resumed', applied: resumed.applied };
+      if (resumed) return { state: 'resumed', applied: resumed.applied, ...(resumed.ticketId ? { ticketId: resumed.ticketId } : {}) };
       return { state: 'repeat', replies: await this.awaitReplies(id) };
     }
   }
@@ -104,7 +106,8 @@ export class MongoDeliveryLog implements DeliveryLog {
     if (!taken) return undefined;
     this.inflight.add(id);
     const command = taken.command ? reviveCommand(taken.command) : undefined;
-    return { deliveryId: id, command, attempts: taken.attempts ?? 1, applied: await this.applied(id) };
+    const ticketId = await this.appliedTo(id);
+    return { deliveryId: id, command, attempts: taken.attempts ?? 1, applied: ticketId !== undefined, ...(ticketId ? { ticketId } : {}) };
   }
 
   /** Extends the leases of what this process is running, and releases what it could not release earlier. */
@@ -122,12 +125,12 @@ export class MongoDeliveryLog implements DeliveryLog {
   }
 
   /**
-   * Whether a delivery's change is already saved: every ticket change records the delivery it
-   * came from on the ticket's timeline. A scan, but only run for half-done deliveries (after a crash).
+   * The ticket a delivery's change is saved on, if it is: every ticket change records the delivery
+   * it came from on the ticket's timeline. A scan, but only run for half-done deliveries (after a crash).
    */
-  private async applied(deliveryId: string): Promise<boolean> {
+  private async appliedTo(deliveryId: string): Promise<string | undefined> {
     const found = await this.model.db.collection('tickets').findOne({ 'timeline.source.deliveryId': deliveryId } as never, { projection: { _id: 1 } });
-    return !!found;
+    return found ? String(found._id) : undefined;
   }
 
   private expiredFilter(): Record<string, unknown> {

@@ -9,6 +9,8 @@ import type { InboundCommand } from '../../src/core/inbound.js';
 import { startInProcessBot, type InProcessBot } from './harness/in-process.js';
 import { postConsole } from './harness/platforms.js';
 import { messagePattern } from './harness/replies.js';
+import { MongoTicketRepository } from '../../src/storage/ticket.repository.js';
+import { buildTicket } from '../doubles/ticket.builder.js';
 
 let bot: InProcessBot;
 beforeAll(async () => {
@@ -78,6 +80,35 @@ describe('inbox recovery', () => {
     expect(done.replies?.[0]?.text).toMatch(messagePattern('delivery.already_applied'));
     const notes = (await bot.db.collection('tickets').findOne({ _id: ticket as never }))!.timeline.filter((e: { kind: string }) => e.kind === 'note');
     expect(notes).toHaveLength(1);
+  });
+
+  it('posts the card of a change a stopped process saved but did not follow up', async () => {
+    const home = 'C0FBILLHOME';
+    const admin: InboundCommand = { ...slackDm('admin home billing'), actor: { platform: 'slack', platformUserId: 'U0FALEX', displayName: 'Alex Morgan', personId: 'alex.morgan', locale: 'en' }, conversation: { platform: 'slack', conversationId: home } };
+    expect(JSON.stringify(await bot.t.app.router.handle(admin))).toContain('now the Billing home');
+    // The process saved the ticket (its timeline names the delivery) and died before queueing the card.
+    const command = slackDm('open Saved just before the crash');
+    const now = new Date();
+    await new MongoTicketRepository(bot.t.app.database.connection).insert(
+      buildTicket({
+        id: 'T-9001',
+        number: 9001,
+        title: 'Saved just before the crash',
+        departmentId: 'billing',
+        createdBy: 'sam.taylor',
+        createdAt: now,
+        updatedAt: now,
+        timeline: [{ at: now, actorId: 'sam.taylor', kind: 'open', to: 'open', details: {}, source: { platform: 'slack', via: 'message', deliveryId: command.deliveryId } }],
+      }),
+    );
+    await leftRunning(command);
+    expect((await finished(command.deliveryId)).replies?.[0]?.text).toMatch(messagePattern('delivery.already_applied'));
+    const cards = () => bot.platforms.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === home && JSON.stringify(c.body).includes('T-9001'));
+    for (let i = 0; i < 100 && !cards().length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(cards()).toHaveLength(1);
+    await bot.t.app.inbox.pass();
+    expect(await bot.db.collection('tickets').countDocuments({ title: 'Saved just before the crash' })).toBe(1);
+    expect(cards()).toHaveLength(1);
   });
 
   it('gives up on a reservation it cannot run, instead of trying it for ever', async () => {
