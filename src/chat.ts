@@ -65,7 +65,7 @@ export function createChat(deps: ChatDeps): Chat {
       const ticket = await deps.ticket(message.subject.slice('ticket:'.length));
       if (ticket && ticket.version !== message.version) await cards.ticketSaved(ticket);
     },
-  });
+  }, deps.env.OUTBOX_LEASE_MS ? { leaseMs: deps.env.OUTBOX_LEASE_MS } : {});
   const cards = new TicketCardSync({ outbox: deps.outbox, posts: deps.posts, org: deps.org, clock: deps.clock, adapters, kick: () => worker.kick() });
   const context = adapterContext(deps, worker);
   for (const adapter of createChatAdapters({ env: deps.env, http: deps.http, context, logger: deps.logger, clock: deps.clock })) adapters.set(adapter.platform, adapter);

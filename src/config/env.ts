@@ -51,6 +51,11 @@ export const envSchema = z.object({
     .optional(),
   /** Commands one person may send per minute; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
+  /**
+   * How long an instance holds an outgoing message it claimed (ms). When the instance dies, another
+   * one sends the message once this runs out. The default suits production; tests shorten it.
+   */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(2_000).max(3_600_000).default(60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
