@@ -191,19 +191,6 @@ export class OutboxWorker {
         await this.settle(message, 'parked', `no ${message.platform} connection is configured`);
         continue;
       }
-      // Rendered before its slot is taken, so the time a render takes (database reads on a busy
-      // machine) does not push the send past its slot and bunch it up with the next one.
-      let reply: Reply | undefined;
-      try {
-        reply = await this.deps.renderer.render(message.content, message.platform);
-      } catch (err) {
-        await this.failed([destination], message, err);
-        continue;
-      }
-      if (!reply) {
-        await this.settle(message, 'sent');
-        continue;
-      }
       const rules = [{ key: destination, perSecond: adapter.limits.perConversationPerSecond }];
       if (adapter.limits.perAppPerSecond) rules.push({ key: `app:${message.platform}`, perSecond: adapter.limits.perAppPerSecond });
       const wait = await this.pacer.reserve(rules, this.deps.clock.now().getTime());
@@ -218,13 +205,16 @@ export class OutboxWorker {
         await this.deps.store.retryAt(message.id, this.deps.clock.now(), message.lastError ?? 'the sender stopped');
         continue;
       }
-      await this.sendOne(adapter, destination, message, reply);
+      await this.sendOne(adapter, destination, message);
     }
   }
 
-  private async sendOne(adapter: ChatAdapter, destination: string, message: OutboxMessage, reply: Reply): Promise<void> {
+  private async sendOne(adapter: ChatAdapter, destination: string, message: OutboxMessage): Promise<void> {
     const keys = [destination];
     try {
+      // Rendered at the last moment (after the pace wait), so a card shows the ticket as it is now.
+      const reply = await this.deps.renderer.render(message.content, message.platform);
+      if (!reply) return await this.settle(message, 'sent');
       if (message.op === 'update') {
         const to = message.to as ConversationRef;
         await this.waitOutRetryAfter(keys);
