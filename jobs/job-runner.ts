@@ -3,9 +3,9 @@
 // process wake the processor at once (in-memory notifications), and the
 // regular scan runs every second so jobs from other processes are locked
 // early and started by a timer at their exact moment.
-import { Agenda, InMemoryNotificationChannel } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { Logger } from '../src/core/logger.js';
 import type { ClockScheduler, ClockService } from '../src/sla/clock.service.js';
 import type { Ticket } from '../src/tickets/ticket.types.js';
@@ -30,6 +30,7 @@ export interface JobRunnerOptions {
 
 export class JobRunner implements ClockScheduler {
   readonly agenda: Agenda;
+  private readonly backend: MongoBackend;
   private started = false;
 
   constructor(
@@ -37,8 +38,9 @@ export class JobRunner implements ClockScheduler {
     private readonly logger: Logger,
     private readonly options: JobRunnerOptions = {},
   ) {
+    this.backend = new MongoBackend({ mongo: db });
     this.agenda = new Agenda({
-      backend: new MongoBackend({ mongo: db }),
+      backend: this.backend,
       notificationChannel: new InMemoryNotificationChannel(),
       processEvery: options.processEveryMs ?? 1000,
       maxConcurrency: 50,
@@ -108,15 +110,45 @@ export class JobRunner implements ClockScheduler {
     await this.agenda.stop();
   }
 
+  /**
+   * Saves the next milestone job of every running clock, once each (unique on `data.key`). The
+   * jobs go in one round trip: the same insert-only upsert Agenda's `Job.save()` makes for
+   * `unique(…, { insertOnly: true })`, as one bulk write instead of one call per clock. Agenda
+   * is told at once about a job due before its next scan, as `save()` would; later ones are
+   * found by the scan.
+   */
   async schedule(ticket: Ticket): Promise<void> {
+    const jobs: Array<Job<ClockMilestoneData>> = [];
     for (const clock of ticket.clocks ?? []) {
       if (clock.status !== 'running' || !clock.next) continue;
       const data: ClockMilestoneData = { ticketId: ticket.id, clock: clock.name, seq: clock.next.seq, key: `${ticket.id}:${clock.name}:${clock.next.seq}`, at: clock.next.at.toISOString() };
-      await this.agenda
-        .create(JOB_NAMES.clockMilestone, data)
-        .unique({ 'data.key': data.key }, { insertOnly: true })
-        .schedule(clock.next.at)
-        .save();
+      jobs.push(this.agenda.create(JOB_NAMES.clockMilestone, data).unique({ 'data.key': data.key }, { insertOnly: true }).schedule(clock.next.at));
+    }
+    if (!jobs.length) return;
+    await this.agenda.ready;
+    const ops = jobs.map((job) => {
+      const { _id: _unsaved, unique, uniqueOpts: _opts, ...props } = job.toJson(true) as unknown as Record<string, unknown> & { unique: Record<string, unknown> };
+      return { updateOne: { filter: { ...unique, name: props.name }, update: { $setOnInsert: storedJob(props, this.agenda.attrs.name || null) }, upsert: true } };
+    });
+    const result = await this.jobCollection().bulkWrite(ops as never, { ordered: false });
+    const horizon = Date.now() + this.agenda.attrs.processEvery;
+    for (const [index, id] of Object.entries(result.upsertedIds ?? {})) {
+      const job = jobs[Number(index)];
+      job.attrs._id = id as never;
+      if (job.attrs.nextRunAt && job.attrs.nextRunAt.getTime() <= horizon) await this.agenda.publishJobNotification(job);
     }
   }
+
+  private jobCollection(): Collection {
+    return (this.backend.repository as unknown as { collection: Collection }).collection;
+  }
+}
+
+/** A job's fields as Agenda's MongoJobRepository.saveJob stores them (unset ones as null). */
+function storedJob(props: Record<string, unknown>, lastModifiedBy: string | null): Record<string, unknown> {
+  const nulls = ['lockedAt', 'lastFinishedAt', 'failedAt', 'failCount', 'failReason', 'repeatTimezone', 'lastRunAt', 'repeatInterval', 'repeatAt', 'disabled', 'progress', 'debounceStartedAt', 'fork', 'startDate', 'endDate', 'skipDays'];
+  const out: Record<string, unknown> = { ...props };
+  for (const k of nulls) out[k] = props[k] ?? null;
+  out.lastModifiedBy = lastModifiedBy;
+  return out;
 }

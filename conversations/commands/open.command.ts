@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Reply } from '../../src/core/card.js';
 import { CodedError } from '../../src/core/errors.js';
 import { checkOpenInput } from '../../src/tickets/ticket.factory.js';
-import { PRIORITIES, TICKET_TYPES, TIERS, CHANNELS, type Ticket } from '../../src/tickets/ticket.types.js';
+import { PRIORITIES, TICKET_TYPES, TIERS, CHANNELS } from '../../src/tickets/ticket.types.js';
 import { defineCommand, type CommandContext } from '../command-spec.js';
 import { departmentArg, enumArg, freeText, titleArg } from '../args.js';
 import { ticketCard } from '../render/ticket.card.js';
@@ -32,11 +32,15 @@ const schema = z.object({
 });
 type OpenArgs = z.infer<typeof schema>;
 
-/** Up to three solved cases like the new ticket, for the opener; a failure here never fails the open. */
-async function suggestions(ctx: CommandContext, ticket: Ticket): Promise<Reply[]> {
+/**
+ * Up to three solved cases like the new ticket, for the opener; a failure here never fails the open.
+ * Only solved tickets are cases, so the search needs nothing from the new ticket but its text: it
+ * runs while the ticket is being saved.
+ */
+async function suggestions(ctx: CommandContext, text: string): Promise<Reply[]> {
   if (!ctx.services.cases) return [];
   try {
-    const hits = await ctx.services.cases.similar(ctx.person, [ticket.title, ticket.description].filter(Boolean).join('\n'), 3, ticket.id);
+    const hits = await ctx.services.cases.similar(ctx.person, text, 3);
     return hits.length ? [{ card: similarCasesCard(hits, ctx.locale, 'similar.suggest_title'), private: true }] : [];
   } catch {
     return [];
@@ -88,6 +92,7 @@ async function openTicket(ctx: CommandContext, args: OpenArgs, openerId: string)
   const step = await customerFor(ctx, args, openerId);
   if (step.kind === 'choose') return step.replies;
   const customer = step.kind === 'linked' ? step.customer : undefined;
+  const similar = suggestions(ctx, [args.title, args.description].filter(Boolean).join('\n'));
   const { ticket } = await tickets.open(
     openerId,
     {
@@ -110,5 +115,5 @@ async function openTicket(ctx: CommandContext, args: OpenArgs, openerId: string)
   );
   const replies: Reply[] = [{ text: say(ctx.locale, org, 'reply.opened', { id: ticket.id, title: ticket.title }), card: ticketCard(ticket, org, ctx.locale, ctx.services.clocksOf?.(ticket)) }];
   if (step.kind === 'linked' && step.created) replies.push({ card: newCustomerCard(step.customer, ctx.locale), private: true });
-  return [...replies, ...(await suggestions(ctx, ticket))];
+  return [...replies, ...(await similar)];
 }

@@ -96,8 +96,7 @@ function addActions(b: ReturnType<typeof card>, ticket: Ticket, org: OrgView, lo
   }
   if (can('assign')) {
     // Supervisors (and whoever a ticket was escalated to) reassign from the card.
-    const staff = org
-      .people()
+    const staff = (org.members?.(ticket.departmentId) ?? org.people())
       .filter((p) => p.id !== ticket.ownerId && p.departmentId === ticket.departmentId && p.roles.some((r) => r === 'agent' || r === 'supervisor'))
       .map((p) => ({ label: p.name, value: p.id }));
     if (staff.length) b.select('assign', 'person', t('label.assign_to'), staff, id);

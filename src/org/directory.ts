@@ -38,6 +38,7 @@ export class Directory implements OrgView {
   private readonly peopleById = new Map<string, Person>();
   private readonly peopleByName = new Map<string, Person[]>();
   private readonly peopleByIdentity = new Map<string, Person>();
+  private readonly peopleByDepartment = new Map<string, Person[]>();
   private readonly departmentsById = new Map<string, Department>();
   private readonly departmentsByName = new Map<string, Department>();
   private readonly data: OrgData;
@@ -54,6 +55,11 @@ export class Directory implements OrgView {
       const key = nameKey(p.name);
       this.peopleByName.set(key, [...(this.peopleByName.get(key) ?? []), p]);
       for (const identity of p.identities) this.peopleByIdentity.set(identityKey(identity.platform, identity.userId), p);
+      if (p.departmentId) {
+        const list = this.peopleByDepartment.get(p.departmentId);
+        if (list) list.push(p);
+        else this.peopleByDepartment.set(p.departmentId, [p]);
+      }
     }
     for (const d of this.data.departments) {
       this.departmentsById.set(d.id, d);
@@ -128,7 +134,7 @@ export class Directory implements OrgView {
 
   /** People whose department is `departmentId`. */
   members(departmentId: string): Person[] {
-    return this.data.people.filter((p) => p.departmentId === departmentId);
+    return [...(this.peopleByDepartment.get(departmentId) ?? [])];
   }
 
   /** A copy of the data this snapshot was built from. */

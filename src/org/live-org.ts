@@ -19,6 +19,9 @@ export class LiveOrg implements OrgView {
   people(): Person[] {
     return this.current.people();
   }
+  members(departmentId: string): Person[] {
+    return this.current.members?.(departmentId) ?? this.current.people().filter((p) => p.departmentId === departmentId);
+  }
   departments(): Department[] {
     return this.current.departments();
   }

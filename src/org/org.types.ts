@@ -45,6 +45,8 @@ export interface OrgView {
   person(id: string): Person | undefined;
   department(id: string): Department | undefined;
   people(): Person[];
+  /** People whose department is `departmentId` (without walking everyone; optional for test doubles). */
+  members?(departmentId: string): Person[];
   departments(): Department[];
   /** Finds a department by id, English or Chinese name (case-insensitive). */
   findDepartment(nameOrId: string): Department | undefined;

@@ -16,6 +16,9 @@ export interface CommandContext {
   commandNames: () => string[];
 }
 
+/** Commands received since start, by `name` or `name collection` (serverStatus `metrics.commandsByNamespace`). */
+export const commandCounts = new Map<string, number>();
+
 export type CommandHandler = (ctx: CommandContext, cmd: Doc) => Doc | Promise<Doc>;
 export type CommandTable = Record<string, CommandHandler>;
 

@@ -2,7 +2,7 @@
 // Compass ask before doing anything else. We answer as a standalone
 // MongoDB 7.0 would (no replica-set fields: the driver must see a standalone).
 import { MAX_BSON_OBJECT_BYTES, MAX_MESSAGE_BYTES } from '../wire/codec.js';
-import type { CommandTable, CommandContext, Doc } from './context.js';
+import { commandCounts, type CommandTable, type CommandContext, type Doc } from './context.js';
 import os from 'node:os';
 
 export const SERVER_VERSION = '7.0.0';
@@ -54,6 +54,8 @@ export const handshakeCommands: CommandTable = {
     localTime: new Date(),
     connections: {},
     storageEngine: { name: ctx.catalog.durable ? 'journal' : 'inMemory', persistent: ctx.catalog.durable },
+    // Commands answered since start, by name and target collection (for profiling a client's traffic).
+    metrics: { commandsByNamespace: Object.fromEntries([...commandCounts].sort((a, b) => b[1] - a[1])) },
     ok: 1,
   }),
   endSessions: () => ({ ok: 1 }),

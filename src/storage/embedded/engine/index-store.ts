@@ -1,10 +1,9 @@
 // One index of a collection: a sorted list of (key, record id) entries for
 // lookups and ordered scans, plus a hash map of keys when the index is unique.
-import type { Query } from 'mingo/query';
 import { SortedList } from './sorted-list.js';
 import { compareBound, getPath, hashKey, isPlainObject } from './values.js';
 import { ErrorCodes, fail } from './errors.js';
-import { compileFilter } from './matcher.js';
+import { compileFilter, type Matcher } from './matcher.js';
 
 export type Doc = Record<string, unknown>;
 
@@ -34,7 +33,7 @@ export class Index {
   readonly directions: Array<1 | -1>;
   readonly entries: SortedList<IndexEntry>;
   private readonly uniqueKeys = new Map<string, number>();
-  private readonly partial?: Query;
+  private readonly partial?: Matcher;
   /** True once any document produced several keys (an array in an indexed field): then index order cannot serve sorts. */
   multikey = false;
 

@@ -12,6 +12,7 @@ import * as windowOperators from 'mingo/operators/window';
 import { ErrorCodes, MongoCommandError } from './errors.js';
 import { getPath, hashKey } from './values.js';
 import { bsonTypeName } from './update-paths.js';
+import { ASK, fastFilter } from './fast-filter.js';
 
 type Doc = Record<string, unknown>;
 
@@ -74,11 +75,31 @@ export const MATCH_OPTIONS = {
 
 export { Query, Aggregator };
 
-/** Compiles a filter, turning mingo's parse errors into MongoDB's BadValue. */
-export function compileFilter(filter: Doc | undefined): Query {
+/** What a compiled filter offers: a test of one document. */
+export interface Matcher {
+  test(doc: Doc): boolean;
+}
+
+function mingoQuery(filter: Doc | undefined): Query {
   try {
     return new Query(filter ?? {}, MATCH_OPTIONS);
   } catch (err) {
     throw new MongoCommandError(ErrorCodes.BadValue, (err as Error).message.replace(/^.*?(unknown operator)/i, '$1'));
   }
+}
+
+/**
+ * Compiles a filter, turning mingo's parse errors into MongoDB's BadValue. Simple filters get the
+ * fast path of fast-filter.ts (mingo is compiled only if a document holds an array on a filtered path).
+ */
+export function compileFilter(filter: Doc | undefined): Matcher {
+  const fast = fastFilter(filter);
+  if (!fast) return mingoQuery(filter);
+  let slow: Query | undefined;
+  return {
+    test: (doc) => {
+      const verdict = fast(doc);
+      return verdict === ASK ? (slow ??= mingoQuery(filter)).test(doc) : verdict;
+    },
+  };
 }

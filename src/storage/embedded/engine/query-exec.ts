@@ -3,7 +3,7 @@
 // requested order — lazily, so `limit` stops the scan early when it can.
 import type { Collection, Doc } from './collection.js';
 import { planQuery, scanRecordIds, type IndexScan, type SortSpec } from './planner.js';
-import { compileFilter, Query, MATCH_OPTIONS } from './matcher.js';
+import { compileFilter, Query, MATCH_OPTIONS, type Matcher } from './matcher.js';
 import { compareBySortSpec, isPlainObject } from './values.js';
 import { ErrorCodes, fail, MongoCommandError } from './errors.js';
 
@@ -58,7 +58,7 @@ export function* matchingRecords(coll: Collection, filter: Doc | undefined, sort
   yield* mergeSorted(sources, compare, seen);
 }
 
-function* scanMatches(coll: Collection, scan: IndexScan, query: Query, seen?: Set<number>): Generator<Match> {
+function* scanMatches(coll: Collection, scan: IndexScan, query: Matcher, seen?: Set<number>): Generator<Match> {
   for (const rid of scanRecordIds(scan)) {
     if (seen) {
       if (seen.has(rid)) continue;

@@ -19,6 +19,9 @@ export function typeRank(v: unknown): number {
     default:
       return 5;
   }
+  // The most common object values first.
+  if (v instanceof Date) return 10;
+  if (v instanceof ObjectId) return 8;
   if (v instanceof MinKey) return 1;
   if (v instanceof MaxKey) return 13;
   if (v instanceof Long || v instanceof Decimal128 || v instanceof Double || v instanceof Int32) return 3;
@@ -63,6 +66,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 /** Total order over BSON values, as MongoDB compares them. */
 export function compareValues(a: unknown, b: unknown): number {
+  // Fast paths for the values index keys hold most: strings, numbers, dates, ids.
+  if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;
+  if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b);
+  if (a instanceof Date && b instanceof Date) return compareNumbers(a.getTime(), b.getTime());
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
@@ -96,9 +103,13 @@ export function compareValues(a: unknown, b: unknown): number {
       return compareBytes(x, y);
     }
     case 8: {
-      const x = (a as ObjectId).toHexString();
-      const y = (b as ObjectId).toHexString();
-      return x === y ? 0 : x < y ? -1 : 1;
+      // Byte order is hex-string order (both are big-endian), without building two strings per comparison.
+      const x = (a as ObjectId).id;
+      const y = (b as ObjectId).id;
+      if (x instanceof Uint8Array && y instanceof Uint8Array && x.length === 12 && y.length === 12) return compareBytes(x, y);
+      const hx = (a as ObjectId).toHexString();
+      const hy = (b as ObjectId).toHexString();
+      return hx === hy ? 0 : hx < hy ? -1 : 1;
     }
     case 9:
       return a === b ? 0 : a ? 1 : -1;
