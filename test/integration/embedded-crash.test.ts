@@ -4,12 +4,12 @@
 import { afterAll, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoServerError, type MongoClient } from 'mongodb';
 import { connectClient, describeEmbeddedOnly, rejection, waitFor } from '../support/mongo.js';
+import { freePort } from '../support/free-port.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const children = new Set<ChildProcess>();
@@ -20,17 +20,6 @@ interface RunningServer {
   uri: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output: () => string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function startCli(dataDir: string): Promise<RunningServer> {
