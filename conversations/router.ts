@@ -3,7 +3,7 @@
 // Bad input gets a short reply with the right form; it never changes state
 // and never escapes as an exception.
 import { ZodError } from 'zod';
-import type { Reply } from '../src/core/card.js';
+import type { Card, Reply } from '../src/core/card.js';
 import { CodedError, isCodedError } from '../src/core/errors.js';
 import type { InboundCommand } from '../src/core/inbound.js';
 import type { Locale } from '../src/core/platform.js';
@@ -18,6 +18,7 @@ import { trackingWrites } from '../src/reliability/command-writes.js';
 import { splitCommandLine } from './parse/command-line.js';
 import { argsFromAction, argsFromText } from './parse/collect-args.js';
 import { say } from './render/names.js';
+import { ticketCard } from './render/ticket.card.js';
 
 export interface RouterLogger {
   error(obj: object, msg: string): void;
@@ -94,6 +95,12 @@ export class CommandRouter {
     return this.finishWith(inbound, replies);
   }
 
+  /**
+   * Answers a command whose change a stopped process had saved. Its own answer may never have
+   * been sent, so the answer is the ticket as it is now — in the same place, under the same
+   * outbox key as the first answer (so it is not sent if that one was) — or, when the person may
+   * no longer see the ticket, a private note.
+   */
   private async alreadyApplied(inbound: InboundCommand, ticketId: string | undefined): Promise<Reply[]> {
     if (ticketId && this.deps.resync) {
       await this.deps.resync(ticketId).catch((err: unknown) => {
@@ -101,7 +108,22 @@ export class CommandRouter {
         this.deps.logger.error({ err, ticketId, deliveryId: inbound.deliveryId }, 'follow-up of a recovered change failed');
       });
     }
-    return this.finishWith(inbound, this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) }));
+    const [note] = this.privately(inbound, 'delivery.already_applied', { command: commandName(inbound) });
+    const card = ticketId ? await this.currentCard(inbound, ticketId) : undefined;
+    return this.finishWith(inbound, [card ? { text: note.text, card } : note]);
+  }
+
+  private async currentCard(inbound: InboundCommand, ticketId: string): Promise<Card | undefined> {
+    const { org, tickets, clocksOf } = this.deps.services;
+    const person = inbound.actor.personId ? org.person(inbound.actor.personId) : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
+    if (!person) return undefined;
+    try {
+      const ticket = await tickets.show(person, ticketId);
+      return ticketCard(ticket, org, this.localeOf(inbound, person), clocksOf?.(ticket));
+    } catch (err) {
+      if (isCodedError(err)) return undefined;
+      throw err;
+    }
   }
 
   private async finishWith(inbound: InboundCommand, replies: Reply[]): Promise<Reply[]> {
