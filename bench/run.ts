@@ -14,8 +14,9 @@ import { embeddedDb } from './suites/embedded-db.js';
 import { agendaLock } from './suites/agenda-lock.js';
 import { slaClocks } from './suites/sla-clocks.js';
 import { slackAck } from './suites/slack-ack.js';
+import { scaleOut } from './suites/scale-out.js';
 
-const SUITES: Suite[] = [embeddedDb, agendaLock, slaClocks, slackAck];
+const SUITES: Suite[] = [embeddedDb, agendaLock, slaClocks, slackAck, scaleOut];
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 
 function formatValue(m: Metric): string {
@@ -45,8 +46,8 @@ async function main(): Promise<void> {
   const metrics: Metric[] = [];
   const crashes: Array<{ suite: string; error: string }> = [];
   const timings: Record<string, number> = {};
-  // Top-level figures of latest.json (ack, throughput, clocks, sweep, rss, startToReadyMs), from the suites that measure them.
-  const figures: Record<string, unknown> = { ack: null, throughput: null, clocks: null, sweep: null, rss: null, startToReadyMs: null };
+  // Top-level figures of latest.json (ack, throughput, clocks, sweep, rss, startToReadyMs, scaleOut), from the suites that measure them.
+  const figures: Record<string, unknown> = { ack: null, throughput: null, clocks: null, sweep: null, rss: null, startToReadyMs: null, scaleOut: null };
   let current = 'bench';
   // A rejection nobody awaited (e.g. a library write after its connection closed) counts as a crash, but the run goes on.
   process.on('unhandledRejection', (err) => {

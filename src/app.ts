@@ -226,7 +226,7 @@ async function wire(env: Env, logger: Logger, clock: Clock, database: DatabaseHa
   // The console is the default front end when no chat platform is configured;
   // next to a real platform it must be asked for and is guarded by the admin token.
   const renderDeps = { org, ticket: async (id: string) => (await tickets.get(id)) ?? undefined, notification: (id: string) => notifications.get(id), ledger, clocksOf };
-  const chat = createChat({
+  const chat = await createChat({
     env,
     logger,
     clock,

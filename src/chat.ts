@@ -47,7 +47,7 @@ export interface Chat {
   stop(): Promise<void>;
 }
 
-export function createChat(deps: ChatDeps): Chat {
+export async function createChat(deps: ChatDeps): Promise<Chat> {
   const adapters = new Map<Platform, ChatAdapter>();
   const dispatch = new NotificationDispatch({ queue: deps.notifications, outbox: deps.outbox, org: deps.org, clock: deps.clock, adapters });
   const worker = new OutboxWorker({
@@ -68,7 +68,7 @@ export function createChat(deps: ChatDeps): Chat {
   }, deps.env.OUTBOX_LEASE_MS ? { leaseMs: deps.env.OUTBOX_LEASE_MS } : {});
   const cards = new TicketCardSync({ outbox: deps.outbox, posts: deps.posts, org: deps.org, clock: deps.clock, adapters, kick: () => worker.kick() });
   const context = adapterContext(deps, worker);
-  for (const adapter of createChatAdapters({ env: deps.env, http: deps.http, context, logger: deps.logger, clock: deps.clock })) adapters.set(adapter.platform, adapter);
+  for (const adapter of await createChatAdapters({ env: deps.env, http: deps.http, context, logger: deps.logger, clock: deps.clock })) adapters.set(adapter.platform, adapter);
 
   return {
     adapters,

@@ -60,6 +60,11 @@ export interface OutboxStore {
   claim(now: Date, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
   markSent(id: string, now: Date, messageId?: string): Promise<void>;
   retryAt(id: string, dueAt: Date, error: string): Promise<void>;
+  /**
+   * Returns claimed messages unsent, each batch due at its own moment, in one write; the claim
+   * does not count as an attempt (they were held back for their destination's pace, not tried).
+   */
+  putBack(batches: ReadonlyArray<{ ids: string[]; dueAt: Date }>, reason: string): Promise<void>;
   park(id: string, error: string): Promise<void>;
   /** Marks older pending updates of a card post as superseded by a newer one. */
   supersede(postId: string, exceptKey: string): Promise<void>;

@@ -68,6 +68,12 @@ export class OutboxWorker {
   private readonly stranded = new Set<string>();
   /** Destinations being sent to, each with the claimed messages it still has to send, in order. */
   private readonly lanes = new Map<string, { queue: OutboxMessage[]; done: Promise<void>; perSecond: number }>();
+  /**
+   * Per destination, the messages put back to the outbox because its lane was full, with their due
+   * moments (until they come back), the moment the next one put back could be sent, and the latest
+   * due moment given.
+   */
+  private readonly waiting = new Map<string, { ids: Map<string, number>; nextSlot: number; lastDueAt: number }>();
 
   constructor(private readonly deps: OutboxWorkerDeps, options: OutboxWorkerOptions = {}) {
     this.pacer = deps.pace ?? new LocalPaceKeeper();
@@ -147,27 +153,89 @@ export class OutboxWorker {
         const key = destinationKey(message);
         byDestination.set(key, [...(byDestination.get(key) ?? []), message]);
       }
-      for (const [key, messages] of byDestination) await this.toLane(key, messages);
+      const putBack: Array<{ ids: string[]; dueAt: Date }> = [];
+      for (const [key, messages] of byDestination) putBack.push(...this.toLane(key, messages));
+      // One write for everything held back, however many destinations are behind.
+      if (putBack.length) await this.deps.store.putBack(putBack, 'waiting for earlier messages to the same place');
       if (claimed.length < this.options.batchSize || this.stopped) return total;
     }
   }
 
   /**
-   * Queues messages in their destination's lane (starting it if idle). A lane holds no more than it
-   * can send within a quarter of the lease at the destination's pace; the rest goes back to the
-   * outbox until then, so a claimed message is always sent before its lease could run out.
+   * Queues messages in their destination's lane (starting it if idle) and returns those to put back.
+   * A lane holds no more than it can send within a quarter of the lease at the destination's pace,
+   * so a claimed message is always sent before its lease could run out. The rest goes back to the
+   * outbox in chunks, each due shortly before the lane will have room for it — not every few
+   * seconds, which under a backlog rewrote every waiting message again and again. While some are
+   * back in the outbox, newer messages to the same place queue up behind them, so order holds.
    */
-  private async toLane(destination: string, messages: OutboxMessage[]): Promise<void> {
+  private toLane(destination: string, messages: OutboxMessage[]): Array<{ ids: string[]; dueAt: Date }> {
     const perSecond = this.deps.adapters.get(messages[0].platform)?.limits.perConversationPerSecond ?? 1;
     const lane = this.lanes.get(destination) ?? { queue: [], done: Promise.resolve(), perSecond };
-    const room = Math.max(1, Math.floor((this.options.leaseMs / 4 / 1000) * perSecond)) - lane.queue.length;
-    const later = messages.slice(Math.max(0, room));
-    lane.queue.push(...messages.slice(0, Math.max(0, room)));
-    if (later.length) {
-      // No pace slot is taken for these, so the destination's pace stays true when they come back.
-      const at = new Date(this.deps.clock.now().getTime() + (lane.queue.length * 1000) / perSecond);
-      for (const m of later) await this.deps.store.retryAt(m.id, at, m.lastError ?? 'waiting for earlier messages to the same place');
+    const now = this.deps.clock.now().getTime();
+    const capacity = Math.max(1, Math.floor((this.options.leaseMs / 4 / 1000) * perSecond));
+    const waiting = this.waiting.get(destination);
+    const returning = new Set(waiting ? messages.filter((m) => waiting.ids.delete(m.id)) : []);
+    const fresh = returning.size ? messages.filter((m) => !returning.has(m)) : messages;
+    if (waiting) {
+      // One long past its due moment is not coming back here: superseded meanwhile, or taken by
+      // another sender. Forgotten, or newer messages would wait behind it for good. (Due in order,
+      // so the oldest are first.)
+      for (const [id, dueAt] of waiting.ids) {
+        if (dueAt >= now - this.options.leaseMs / 4) break;
+        waiting.ids.delete(id);
+      }
     }
+    // Messages coming back were planned to fit; they go in even if the lane fell a little behind
+    // meanwhile, but never past half a lease of sending (or the lease could run out while queued and
+    // another sender send them too): the rest goes back once more, ahead of all still waiting.
+    const back = [...returning];
+    const admitted = back.slice(0, Math.max(0, 2 * capacity - lane.queue.length));
+    lane.queue.push(...admitted);
+    const putBack: Array<{ ids: string[]; dueAt: Date }> = [];
+    if (waiting && admitted.length < back.length) putBack.push(this.holdAhead(waiting, back.slice(admitted.length), lane.queue.length - capacity, perSecond, now));
+    const room = waiting?.ids.size ? 0 : Math.max(0, capacity - lane.queue.length);
+    lane.queue.push(...fresh.slice(0, room));
+    const later = fresh.slice(room);
+    if (later.length) putBack.push(...this.planReturn(destination, later, lane.queue.length, perSecond, capacity, now));
+    if (waiting && !waiting.ids.size) this.waiting.delete(destination);
+    this.startLane(destination, lane);
+    return putBack;
+  }
+
+  /**
+   * Due moments for messages put back behind a lane holding `queued`: in chunks of half the lane,
+   * each due when the lane still has the other half to send, and each after the one before.
+   * No pace slot is taken for them, so the destination's pace stays true when they come back.
+   */
+  private planReturn(destination: string, later: OutboxMessage[], queued: number, perSecond: number, capacity: number, now: number): Array<{ ids: string[]; dueAt: Date }> {
+    const interval = 1000 / perSecond;
+    const waiting = this.waiting.get(destination) ?? { ids: new Map<string, number>(), nextSlot: 0, lastDueAt: 0 };
+    this.waiting.set(destination, waiting);
+    const chunk = Math.max(1, Math.floor(capacity / 2));
+    // When the first of them could be sent: after the lane's queue, and after those put back before.
+    const first = Math.max(waiting.nextSlot, now + queued * interval);
+    const out: Array<{ ids: string[]; dueAt: Date }> = [];
+    for (let i = 0; i < later.length; i += chunk) {
+      const ids = later.slice(i, i + chunk).map((m) => m.id);
+      const dueAt = Math.max(now + 1, waiting.lastDueAt + 1, Math.round(first + (i - (capacity - chunk)) * interval));
+      for (const id of ids) waiting.ids.set(id, dueAt);
+      waiting.lastDueAt = dueAt;
+      out.push({ ids, dueAt: new Date(dueAt) });
+    }
+    waiting.nextSlot = first + later.length * interval;
+    return out;
+  }
+
+  /** Puts back messages that came back to a lane fallen behind, due before any still waiting. */
+  private holdAhead(waiting: { ids: Map<string, number> }, held: OutboxMessage[], excess: number, perSecond: number, now: number): { ids: string[]; dueAt: Date } {
+    const nextWaiting = waiting.ids.values().next().value ?? Infinity;
+    const dueAt = Math.max(now + 1, Math.min(now + (excess * 1000) / perSecond, nextWaiting - 1));
+    waiting.ids = new Map([...held.map((m) => [m.id, dueAt] as const), ...waiting.ids]);
+    return { ids: held.map((m) => m.id), dueAt: new Date(dueAt) };
+  }
+
+  private startLane(destination: string, lane: { queue: OutboxMessage[]; done: Promise<void>; perSecond: number }): void {
     if (this.lanes.has(destination) || !lane.queue.length) return;
     this.lanes.set(destination, lane);
     lane.done = (async () => {

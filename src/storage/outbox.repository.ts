@@ -35,8 +35,8 @@ schema.index({ postId: 1, status: 1 }, { partialFilterExpression: { postId: { $t
 // Sent messages are kept a week for the record, then dropped; parked ones stay until an admin acts.
 schema.index({ sentAt: 1 }, { expireAfterSeconds: 7 * 24 * 3600 });
 
-const toMessage = (d: OutboxDocument): OutboxMessage => {
-  const { _id, ...rest } = d;
+const toMessage = (d: OutboxDocument & { claim?: unknown }): OutboxMessage => {
+  const { _id, claim: _claim, ...rest } = d;
   return { ...rest, id: String(_id) };
 };
 
@@ -63,21 +63,35 @@ export class MongoOutboxStore implements OutboxStore {
     }
   }
 
+  /**
+   * Claims up to `limit` due messages (then ones whose sender's lease ran out), oldest due first.
+   * In three round trips however many there are: the candidates' ids, one update of those still
+   * claimable (each document's update is atomic, so two workers never both claim one), and a read
+   * of the ones this call's claim token landed on.
+   */
   async claim(now: Date, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
     const claimed: OutboxMessage[] = [];
     const leaseUntil = new Date(now.getTime() + leaseMs);
+    const coll = this.model.collection;
     for (const filter of [
       { status: 'pending', dueAt: { $lte: now } },
       { status: 'sending', leaseUntil: { $lt: now } },
     ]) {
       while (claimed.length < limit) {
-        const doc = await this.model.collection.findOneAndUpdate(
-          filter as never,
-          { $set: { status: 'sending', leaseUntil }, $inc: { attempts: 1 } },
-          { sort: { dueAt: 1 }, returnDocument: 'after' },
-        );
-        if (!doc) break;
-        claimed.push(toMessage(doc as unknown as OutboxDocument));
+        const candidates = await coll.find(filter as never, { projection: { _id: 1 }, sort: { dueAt: 1 }, limit: limit - claimed.length }).toArray();
+        if (!candidates.length) break;
+        const ids = candidates.map((c) => c._id);
+        const token = new Types.ObjectId();
+        const res = await coll.updateMany({ ...filter, _id: { $in: ids } } as never, { $set: { status: 'sending', leaseUntil, claim: token }, $inc: { attempts: 1 } });
+        if (res.modifiedCount) {
+          const docs = (await coll.find({ _id: { $in: ids }, claim: token } as never).toArray()) as unknown as OutboxDocument[];
+          // Oldest due first, and among equals the first enqueued (ids grow): messages put back
+          // together share a due moment and must come back in the order they were queued.
+          docs.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
+          for (const doc of docs) claimed.push(toMessage(doc));
+        }
+        // All taken: there were no more than these. Some went to another worker meanwhile: look again.
+        if (res.modifiedCount === candidates.length) break;
       }
     }
     return claimed;
@@ -92,6 +106,21 @@ export class MongoOutboxStore implements OutboxStore {
 
   async retryAt(id: string, dueAt: Date, error: string): Promise<void> {
     await this.model.collection.updateOne({ _id: new Types.ObjectId(id) }, { $set: { status: 'pending', dueAt, lastError: error.slice(0, 500) }, $unset: { leaseUntil: '' } });
+  }
+
+  async putBack(batches: ReadonlyArray<{ ids: string[]; dueAt: Date }>, reason: string): Promise<void> {
+    const ops = batches
+      .filter((b) => b.ids.length)
+      .flatMap((b) => {
+        // Only while still claimed: a message another sender took over (its lease ran out) is left to it.
+        const filter = { _id: { $in: b.ids.map((id) => new Types.ObjectId(id)) }, status: 'sending' };
+        return [
+          // The reason is noted only where no real failure is: an earlier error says more to an admin.
+          { updateMany: { filter: { ...filter, lastError: { $exists: false } }, update: { $set: { lastError: reason.slice(0, 500) } } } },
+          { updateMany: { filter, update: { $set: { status: 'pending', dueAt: b.dueAt }, $unset: { leaseUntil: '' }, $inc: { attempts: -1 } } } },
+        ];
+      });
+    if (ops.length) await this.model.collection.bulkWrite(ops as never, { ordered: true });
   }
 
   async park(id: string, error: string): Promise<void> {
