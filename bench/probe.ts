@@ -14,7 +14,7 @@ import { processCpuMs } from './lib/cpu.js';
 import { closedLoop, openLoop, slashCommands, type Result, type Target } from './lib/load.js';
 import { percentile, round } from './lib/measure.js';
 import { rssMb, startChild, type Child } from './lib/proc.js';
-import { writeBenchOrg } from './suites/slack-ack.js';
+import { writeBenchOrg } from './lib/bench-org.js';
 import { MongoClient } from 'mongodb';
 
 const SECRET = 'bench-signing-secret-0123456789abcdef';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   if (profile) mkdirSync(profile, { recursive: true });
   const server = await startServer({ profileDir: profile, label: 'server' });
   const children: Child[] = [];
-  const org = writeBenchOrg();
+  const org = writeBenchOrg({ departments: 40, perDepartment: 100, homes: true, name: 'probe' });
   try {
     const slackPort = await freePort();
     children.push(await startChild({ command: process.execPath, args: ['--import', 'tsx', 'bench/lib/fake-slack.ts', '--port', String(slackPort)], env: process.env, cwd: REPO_ROOT, readyLine: /listening on/ }));

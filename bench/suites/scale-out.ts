@@ -20,12 +20,12 @@
 // second, drains the outbox, reloads the org when its version moves). The ratio
 // shows the coordination does not collapse throughput; the gain needs more
 // cores or machines, and the single database process is the next limit.
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, freePort, startServer, type ServerProcess } from '../lib/server.js';
 import { withDbName } from '../lib/bot.js';
+import { dubanAccepts, writeBenchOrg } from '../lib/bench-org.js';
 import { machineBusyMs, processCpuMs } from '../lib/cpu.js';
 import { closedLoop, slashCommands, type CommandSource, type Result, type Target } from '../lib/load.js';
 import { metric, percentile, round, type Metric, type Suite, type SuiteContext } from '../lib/measure.js';
@@ -40,31 +40,6 @@ const CHANNELS = 500;
 const CONCURRENCY = 24;
 const PROCESS_COUNTS = [1, 2, 3] as const;
 
-/** An organisation whose people all have Slack ids (senders are known without a users.info call). */
-function writeOrg(): { file: string; slackIds: string[] } {
-  const departments = [];
-  const people: Array<Record<string, unknown>> = [
-    { id: 'director', name: 'Director', roles: ['director'] },
-    { id: 'manager', name: 'Manager', roles: ['manager'], supervisor: 'director' },
-    { id: 'admin', name: 'Admin', roles: ['admin'], slack: 'U0SCALEADMIN' },
-  ];
-  const slackIds: string[] = [];
-  for (let d = 0; d < DEPARTMENTS; d++) {
-    const member = (k: number) => `s${d}-${k}`;
-    departments.push({ id: `dept-${d}`, name: `Department ${d}`, lead: member(0), manager: 'manager', onDuty: [member(0), member(1)], calendar: '24x7' });
-    for (let k = 0; k < PER_DEPARTMENT; k++) {
-      const slack = `US${String(d).padStart(2, '0')}${String(k).padStart(2, '0')}`;
-      slackIds.push(slack);
-      people.push({ id: member(k), name: `Person ${d}.${k}`, roles: k === 0 ? ['supervisor', 'agent'] : ['agent'], department: `dept-${d}`, supervisor: k === 0 ? 'manager' : member(0), slack });
-    }
-  }
-  const file = path.join(os.tmpdir(), `duban-bench-scale-org-${process.pid}.yaml`);
-  writeFileSync(file, JSON.stringify({ departments, people }));
-  return { file, slackIds };
-}
-
-/** The new ticket's answer; "Working on it…" (the command outran Slack's deadline) is not it. */
-const accepts = (status: number, body: string) => status === 200 && !/Working on it|went wrong on my side|faster than/.test(body);
 
 async function startDuban(ctx: SuiteContext, db: ServerProcess, slackUrl: string, orgFile: string, dbName: string): Promise<Child & { port: number }> {
   const port = await freePort();
@@ -122,7 +97,7 @@ async function measure(ctx: SuiteContext, n: number, block: number, db: ServerPr
   try {
     // One after another: processes starting together on two cores would only measure the start-up.
     for (let i = 0; i < n; i++) bots.push(await startDuban(ctx, db, slackUrl, org.file, dbName));
-    const targets: Target[] = bots.map((b, i) => ({ name: `duban-${i + 1}`, port: b.port, secret: SECRET, accept: accepts }));
+    const targets: Target[] = bots.map((b, i) => ({ name: `duban-${i + 1}`, port: b.port, secret: SECRET, accept: dubanAccepts }));
     const source = slashCommands(org.slackIds, CHANNELS, slackUrl.replace(/\/api\/$/, ''));
     const offset = (block * 10 + n) * 10_000_000;
     await spread(targets, source, warmupMs, offset);
@@ -167,7 +142,7 @@ export const scaleOut: Suite = {
     // The full run measures 1, 2, 3, 3, 2, 1 processes and averages each count, so a drift in the
     // machine's load (it may be shared) weighs on every count alike; the quick run goes once.
     const order = ctx.quick ? [...PROCESS_COUNTS] : [...PROCESS_COUNTS, ...[...PROCESS_COUNTS].reverse()];
-    const org = writeOrg();
+    const org = writeBenchOrg({ departments: DEPARTMENTS, perDepartment: PER_DEPARTMENT, homes: false, name: SUITE });
     const db = await startServer({ profileDir: ctx.profileDir, label: 'scale-out-db' });
     const slackPort = await freePort();
     const slack = await startChild({ command: process.execPath, args: ['--import', 'tsx', 'bench/lib/fake-slack.ts', '--port', String(slackPort)], env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: REPO_ROOT, readyLine: /listening on (\S+)/ });

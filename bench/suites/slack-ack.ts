@@ -14,12 +14,12 @@
 //   P5     RSS after 100k commands (50 in flight) and its growth over the
 //          second half, Duban vs baseline under the same load
 // (P3 clock precision and P4 sweep scaling are the `sla-clocks` suite's.)
-import { rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, freePort, startServer, type ServerProcess } from '../lib/server.js';
 import { withDbName } from '../lib/bot.js';
+import { dubanAccepts, writeBenchOrg } from '../lib/bench-org.js';
 import { machineBusyMs, processCpuMs } from '../lib/cpu.js';
 import { SLACK_DEADLINE_MS, closedLoop, openLoop, slashCommands, type CommandSource, type Result, type Target } from '../lib/load.js';
 import { metric, percentile, round, type Metric, type Suite, type SuiteContext } from '../lib/measure.js';
@@ -39,40 +39,6 @@ const CHANNELS = 10;
 const CONCURRENCY = 50;
 const TARGETS = { p99At100: 20, p99At1000: 50, throughputRatio: 0.15, rssRatio: 1.5 };
 
-/**
- * Duban acks a `/ticket open` once the ticket is stored: an empty 200 (the card goes to the channel through the outbox)
- * or its private answer. "Working on it…" means the command outran Slack's deadline (ackWithinMs) and was acked before
- * the ticket was stored, and the rate limiter's answer stores nothing: neither is the answer measured here.
- */
-/** Writes the bench org (YAML is a superset of JSON) and returns its path and the Slack ids of its people. */
-export function writeBenchOrg(): { file: string; slackIds: string[] } {
-  const departments = [];
-  const people: Array<Record<string, unknown>> = [
-    { id: 'director', name: 'Director', locale: 'zh-CN', roles: ['director'] },
-    { id: 'manager', name: 'Manager', roles: ['manager'], supervisor: 'director', slack: 'U0MANAGER' },
-    { id: 'admin', name: 'Admin', roles: ['admin'], slack: 'U0ADMIN' },
-  ];
-  const slackIds: string[] = [];
-  for (let d = 0; d < DEPARTMENTS; d++) {
-    const dept = `dept-${String(d).padStart(2, '0')}`;
-    const member = (k: number) => `p${String(d).padStart(2, '0')}-${String(k).padStart(3, '0')}`;
-    departments.push({ id: dept, name: `Department ${d}`, nameZh: `部门${d}`, lead: member(0), manager: 'manager', onDuty: [member(0), member(1)], calendar: '24x7', home: { slack: `C0HOME${String(d).padStart(2, '0')}` } });
-    for (let k = 0; k < PER_DEPARTMENT; k++) {
-      const slack = `UB${String(d).padStart(2, '0')}${String(k).padStart(3, '0')}`;
-      slackIds.push(slack);
-      people.push({ id: member(k), name: `Person ${d}.${k}`, locale: k % 4 === 3 ? 'zh-CN' : 'en', roles: k === 0 ? ['supervisor', 'agent'] : ['agent'], department: dept, supervisor: k === 0 ? 'manager' : member(0), slack });
-    }
-  }
-  const file = path.join(os.tmpdir(), `duban-bench-org-${process.pid}.yaml`);
-  writeFileSync(file, JSON.stringify({ departments, people }));
-  // Interleave departments, so consecutive commands come from different ones.
-  const interleaved = Array.from({ length: slackIds.length }, (_, i) => slackIds[(i % DEPARTMENTS) * PER_DEPARTMENT + Math.floor(i / DEPARTMENTS)]);
-  return { file, slackIds: interleaved };
-}
-
-function dubanAccepts(status: number, body: string): boolean {
-  return status === 200 && !/Working on it|正在处理|went wrong on my side|系统出了点问题|faster than|速度超过/.test(body);
-}
 
 interface Side {
   target: Target;
@@ -243,7 +209,7 @@ export const slackAck: Suite = {
       const fake = await startChild({ command: process.execPath, args: ['--import', 'tsx', 'bench/lib/fake-slack.ts', '--port', String(slackPort)], env: process.env, cwd: REPO_ROOT, readyLine: /listening on (\S+)/ });
       children.push(fake);
       const slackUrl = `http://127.0.0.1:${slackPort}`;
-      const org = writeBenchOrg();
+      const org = writeBenchOrg({ departments: DEPARTMENTS, perDepartment: PER_DEPARTMENT, homes: true, name: SUITE });
       cleanup.push(() => rmSync(org.file, { force: true }));
       const source = slashCommands(org.slackIds, CHANNELS, slackUrl);
 
