@@ -13,4 +13,8 @@ export default {
   // The fault suites (test/faults) run in their small CI profile here; their figures are printed
   // as one table at the end (`npm run test:faults` runs them at full size).
   reporters: ['default', '<rootDir>/test/faults/summary-reporter.js'],
+  // Names anything the suites left open (see the file); Jest then exits even if something was,
+  // so a leaked timer shows up as a warning in the log rather than a run that never ends.
+  globalTeardown: '<rootDir>/test/support/report-open-handles.js',
+  forceExit: true,
 };
