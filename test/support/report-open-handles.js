@@ -1,9 +1,12 @@
 // Runs once after all suites, in Jest's own process (on a 2-core machine Jest runs the
 // suites there too). Names what the suites left open — servers, sockets, timers — so a
 // leak is seen and fixed in the suite that made it, instead of Jest just never exiting.
+import console from 'node:console';
+import process from 'node:process';
+import { setTimeout as wait } from 'node:timers/promises';
 export default async function reportOpenHandles() {
   // Give the last suite's closing sockets and short timers a moment to go.
-  await new Promise((resolve) => setTimeout(resolve, 3000).unref());
+  await wait(3000);
   const counts = {};
   for (const kind of process.getActiveResourcesInfo()) {
     if (kind === 'TTYWrap' || kind === 'PipeWrap' || kind === 'FSReqCallback') continue;
