@@ -115,7 +115,7 @@ export class CommandRouter {
 
   private async currentCard(inbound: InboundCommand, ticketId: string): Promise<Card | undefined> {
     const { org, tickets, clocksOf } = this.deps.services;
-    const person = inbound.actor.personId ? org.person(inbound.actor.personId) : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
+    const person = this.personOf(inbound);
     if (!person) return undefined;
     try {
       const ticket = await tickets.show(person, ticketId);
@@ -139,8 +139,14 @@ export class CommandRouter {
 
   private privately(inbound: InboundCommand, code: string, params: Record<string, string | number> = {}): Reply[] {
     const { org } = this.deps.services;
-    const person = inbound.actor.personId ? org.person(inbound.actor.personId) : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
+    const person = this.personOf(inbound);
     return [{ text: say(this.localeOf(inbound, person), org, code, params), private: true }];
+  }
+
+  /** Who sent the command: the linked person the adapter named, else whoever the platform account is linked to. */
+  private personOf(inbound: InboundCommand): Person | undefined {
+    const { org } = this.deps.services;
+    return inbound.actor.personId ? org.person(inbound.actor.personId) : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
   }
 
   private localeOf(inbound: InboundCommand, person?: Person): Locale {
@@ -149,9 +155,7 @@ export class CommandRouter {
 
   private async run(inbound: InboundCommand): Promise<Reply[]> {
     const { org } = this.deps.services;
-    const person = inbound.actor.personId
-      ? org.person(inbound.actor.personId)
-      : org.personByIdentity(inbound.actor.platform, inbound.actor.platformUserId);
+    const person = this.personOf(inbound);
     const locale = this.localeOf(inbound, person);
     let spec: CommandSpec | undefined;
     try {

@@ -28,11 +28,7 @@ import { httpStatus, rssMb, startChild, type Child } from '../lib/proc.js';
 const SUITE = 'slack-ack';
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-bench-token';
-/**
- * The bench org: DEPARTMENTS departments of PER_DEPARTMENT people, every one linked to a Slack id (so identifying the
- * sender needs no users.info call). Commands go round-robin over all of them: Duban limits each person to 30 commands
- * a minute (RATE_LIMIT_PER_MINUTE, default), so 4,000 senders can offer up to 2,000 commands/s without being limited.
- */
+/** The bench org (bench/lib/bench-org.ts): 4,000 senders offer up to 2,000 commands/s within the per-person limit. */
 const DEPARTMENTS = 40;
 const PER_DEPARTMENT = 100;
 const CHANNELS = 10;

@@ -7,7 +7,8 @@ import type { CaseRecord, CaseRepository, MonthCount } from '../cases/case.types
 import { caseModel, type CaseDocument } from './models/case.model.js';
 import { counterModel, ticketModel, type TicketDocument } from './models/ticket.model.js';
 
-const STAMP = 'case-library';
+/** The counter whose value moves on whenever a case changes (every instance re-indexes when it does). */
+export const CASE_LIBRARY_STAMP = 'case-library';
 
 function toRecord(doc: Record<string, unknown>): CaseRecord {
   const { _id, ...rest } = doc;
@@ -44,11 +45,11 @@ export class MongoCaseRepository implements CaseRepository {
   async save(record: CaseRecord): Promise<void> {
     const { id, ...rest } = record;
     await this.cases.collection.replaceOne({ _id: String(id) } as never, withoutUndefined(rest) as never, { upsert: true });
-    await this.counters.updateOne({ _id: STAMP }, { $inc: { seq: 1 } }, { upsert: true });
+    await this.counters.updateOne({ _id: CASE_LIBRARY_STAMP }, { $inc: { seq: 1 } }, { upsert: true });
   }
 
   async version(): Promise<number> {
-    const stamp = await this.counters.findOne({ _id: STAMP }).lean();
+    const stamp = await this.counters.findOne({ _id: CASE_LIBRARY_STAMP }).lean();
     return stamp?.seq ?? 0;
   }
 

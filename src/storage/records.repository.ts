@@ -6,6 +6,7 @@ import type { Collection, Connection } from 'mongoose';
 import type { Appeal } from '../accountability/appeal.types.js';
 import type { Penalty } from '../accountability/penalty.types.js';
 import type { Ticket } from '../tickets/ticket.types.js';
+import { CASE_LIBRARY_STAMP } from './case.repository.js';
 import { ANONYMISED, ANONYMISED_TITLE, anonymiseAppeal, anonymisePenalty, type AnonymisedTicket } from '../records/anonymise.js';
 
 export interface RetentionFlag {
@@ -142,7 +143,7 @@ export class MongoRecordsRepository {
       },
       { $unset: ['description', 'customer', 'customerId', 'ownerId'] },
     ]);
-    if (result.modifiedCount) await this.counters.updateOne({ _id: 'case-library' } as never, { $inc: { seq: 1 } }, { upsert: true });
+    if (result.modifiedCount) await this.counters.updateOne({ _id: CASE_LIBRARY_STAMP } as never, { $inc: { seq: 1 } }, { upsert: true });
     return result.modifiedCount;
   }
 }
