@@ -104,6 +104,8 @@ async function main(): Promise<void> {
       offset += value.sent;
       console.log(`closed @50: ${round(value.ok / (value.elapsedMs / 1000), 1)}/s; ${stats(value)}; ${text}; RSS ${round(await rssMb(app.pid), 1)} MB`);
     }
+    const calls = (await (await fetch(`${slackUrl}/__stats`)).json()) as Record<string, number>;
+    console.log(`Slack Web API calls received (the whole run, ${offset} commands): ${Object.entries(calls).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     if (app.stderrTail().trim()) console.log(`stderr: ${app.stderrTail().slice(-1500)}`);
   } finally {
     for (const c of children.reverse()) await c.stop();

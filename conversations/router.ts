@@ -67,7 +67,7 @@ export class CommandRouter {
     // Only new deliveries count: a platform's retry of an accepted one was answered above.
     const decision = begun.state === 'new' ? this.deps.rateLimit?.take(rateKey(inbound)) : undefined;
     if (decision && !decision.ok) return this.finishWith(inbound, this.privately(inbound, 'rate.limited', { seconds: decision.retryInSeconds, limit: decision.limit }));
-    const { result, error, saved } = await trackingWrites(() => this.run(inbound));
+    const { result, error, saved } = await trackingWrites(inbound.deliveryId, () => this.run(inbound));
     if (result) return this.finishWith(inbound, result);
     // The database went away after the change was saved: say so, and keep the delivery (a retry must not apply it again).
     if (saved && isDatabaseUnavailable(error)) return this.finishWith(inbound, this.privately(inbound, `${DB_UNAVAILABLE}_saved`));

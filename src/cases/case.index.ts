@@ -50,15 +50,40 @@ export class CaseIndex {
   private records = new Map<string, CaseRecord>();
   private builtFrom = -1;
   private building?: Promise<void>;
+  /** The version read in flight, and the local generation it started in. */
+  private reading?: { version: Promise<number>; generation: number };
+  /** Moved on by `changed()`: a read started before this instance's own save must not stand for after it. */
+  private generation = 0;
 
   constructor(private readonly repo: Pick<CaseRepository, 'version' | 'searchable'>) {}
 
+  /** This instance saved a case: the next search reads the stamp afresh. */
+  changed(): void {
+    this.generation++;
+  }
+
   /** Rebuilds when the library changed since the last build (one rebuild at a time). */
   async refresh(): Promise<void> {
-    const version = await this.repo.version();
+    const version = await this.currentVersion();
     if (version === this.builtFrom) return;
     this.building ??= this.rebuild(version).finally(() => (this.building = undefined));
     await this.building;
+  }
+
+  /**
+   * The library's version stamp. Searches that start while a read is on its way share it (under
+   * load, one read for many searches): its answer is at most one round trip old, as a read of
+   * their own would be — unless this instance saved a case since, then it reads again.
+   */
+  private currentVersion(): Promise<number> {
+    if (this.reading && this.reading.generation === this.generation) return this.reading.version;
+    const reading = { version: this.repo.version(), generation: this.generation };
+    this.reading = reading;
+    const done = () => {
+      if (this.reading === reading) this.reading = undefined;
+    };
+    reading.version.then(done, done);
+    return reading.version;
   }
 
   private async rebuild(version: number): Promise<void> {

@@ -72,7 +72,7 @@ export class CaseLibrary {
       if (existing && sameFacts(existing, facts)) return;
       const now = this.deps.clock.now();
       const terms = { title: textTerms(facts.title), body: textTerms([facts.description, facts.resolution].filter(Boolean).join('\n')) };
-      await this.deps.repo.save({
+      await this.save({
         id: ticket.id,
         ...facts,
         terms,
@@ -87,7 +87,7 @@ export class CaseLibrary {
     const last = ticket.timeline.at(-1)?.kind;
     if (last !== 'reopen' && last !== 'resolve') return;
     const existing = await this.deps.repo.get(ticket.id);
-    if (existing && !existing.withdrawn) await this.deps.repo.save({ ...existing, withdrawn: true, updatedAt: this.deps.clock.now() });
+    if (existing && !existing.withdrawn) await this.save({ ...existing, withdrawn: true, updatedAt: this.deps.clock.now() });
   }
 
   /** Marks a case typical, excludes it or brings it back: the ticket's owner or a lead of its department. */
@@ -99,8 +99,14 @@ export class CaseLibrary {
     if (record.standing === standing) return record;
     const now = this.deps.clock.now();
     const next = { ...record, standing, marks: [...record.marks, { at: now, by: actor.id, mark }], updatedAt: now };
-    await this.deps.repo.save(next);
+    await this.save(next);
     return next;
+  }
+
+  /** Saves a case; this instance's next search then sees it. */
+  private async save(record: CaseRecord): Promise<void> {
+    await this.deps.repo.save(record);
+    this.index.changed();
   }
 
   /** Solved cases like `text`, best first, that `viewer` may read (an unlinked viewer sees no confidential case). */

@@ -2,7 +2,6 @@
 // the command router's entry point (with each command's run, to tell a
 // success from a refusal), the outbox store's retry and park, and Agenda's
 // start of each clock milestone job.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Agenda } from 'agenda';
 import { isCodedError } from '../core/errors.js';
 import type { CommandSpec } from '../../conversations/command-spec.js';
@@ -16,15 +15,19 @@ import type { CommandOutcome, Metrics } from './metrics.js';
 
 const FAILED_TEXTS = new Set(Object.values(CATALOGS).map((c) => c['internal.error']));
 
-/** The outcome of the command being handled, filled in by its run (see measuredCommand). */
-const current = new AsyncLocalStorage<{ outcome?: CommandOutcome }>();
+/**
+ * The outcome of each command being handled, by delivery id, filled in by its run (see
+ * measuredCommand) — keyed rather than held in async context, whose promise hooks would tax
+ * every await in the process.
+ */
+const handling = new Map<string, { outcome?: CommandOutcome }>();
 
 /** A copy of the spec whose run reports how it ended: answered, refused with a coded error, or failed. */
 export function measuredCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
   return {
     ...spec,
     async run(ctx, args) {
-      const slot = current.getStore();
+      const slot = ctx.source.deliveryId === undefined ? undefined : handling.get(ctx.source.deliveryId);
       try {
         const replies = await spec.run(ctx, args);
         if (slot) slot.outcome = 'ok';
@@ -59,12 +62,16 @@ export function instrumentRouter(router: CommandRouter, metrics: Metrics): void 
   router.handle = async (inbound: InboundCommand) => {
     // Wall time around the handler: the adapter's receivedAt comes from the app clock, which tests move by hand.
     const started = performance.now();
-    const slot: { outcome?: CommandOutcome } = {};
+    // A repeat of a delivery still being handled shares its slot; the first to end takes it away.
+    const slot: { outcome?: CommandOutcome } = handling.get(inbound.deliveryId) ?? {};
+    const owner = !handling.has(inbound.deliveryId);
+    if (owner) handling.set(inbound.deliveryId, slot);
     let replies: Reply[] | undefined;
     try {
-      replies = await current.run(slot, () => handle(inbound));
+      replies = await handle(inbound);
       return replies;
     } finally {
+      if (owner) handling.delete(inbound.deliveryId);
       const seconds = (performance.now() - started) / 1000;
       const outcome = slot.outcome ?? (replies ? outcomeOf(replies) : 'failed');
       metrics.commandHandled(verbOf(router, inbound), outcome, inbound.actor.platform, seconds);

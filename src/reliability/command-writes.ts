@@ -1,22 +1,42 @@
-// Whether the command running in this async context has already saved its
-// change. A command is several writes (the ticket, then its notices, clock
-// jobs and ledger); when the database goes away half-way, the answer depends
-// on whether the change itself was saved: "can't save, nothing was changed"
-// is only true before that first write.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Whether a running command has already saved its change. A command is
+// several writes (the ticket, then its notices, clock jobs and ledger); when
+// the database goes away half-way, the answer depends on whether the change
+// itself was saved: "can't save, nothing was changed" is only true before
+// that first write. Saves are matched to the command by the delivery id its
+// timeline entry carries — not by async context, whose promise hooks would tax
+// every await in the process.
 import type { Connection } from 'mongoose';
 import type { Ticket } from '../tickets/ticket.types.js';
 import { MongoTicketRepository } from '../storage/ticket.repository.js';
 
-const current = new AsyncLocalStorage<{ saved: boolean }>();
+/** Commands being tracked, by delivery id. */
+const tracked = new Map<string, { saved: boolean }>();
 
-/** Runs a command, and says afterwards (also when it threw) whether it saved a change. */
-export async function trackingWrites<T>(run: () => Promise<T>): Promise<{ result?: T; error?: unknown; saved: boolean }> {
-  const state = { saved: false };
+/** How far back a save's timeline is searched for the entries it added (a change adds one or a few). */
+const RECENT_ENTRIES = 16;
+
+/** Runs the command of one delivery, and says afterwards (also when it threw) whether it saved a change. */
+export async function trackingWrites<T>(deliveryId: string, run: () => Promise<T>): Promise<{ result?: T; error?: unknown; saved: boolean }> {
+  // A repeat of a delivery still running shares its record: either one's save counts for both.
+  const state = tracked.get(deliveryId) ?? { saved: false };
+  const owner = !tracked.has(deliveryId);
+  if (owner) tracked.set(deliveryId, state);
   try {
-    return { result: await current.run(state, run), saved: state.saved };
+    return { result: await run(), saved: state.saved };
   } catch (error) {
     return { error, saved: state.saved };
+  } finally {
+    if (owner) tracked.delete(deliveryId);
+  }
+}
+
+function markSaved(ticket: Ticket): void {
+  if (!tracked.size) return;
+  const { timeline } = ticket;
+  for (let i = timeline.length - 1; i >= Math.max(0, timeline.length - RECENT_ENTRIES); i--) {
+    const id = timeline[i].source?.deliveryId;
+    const state = id === undefined ? undefined : tracked.get(id);
+    if (state) state.saved = true;
   }
 }
 
@@ -28,14 +48,12 @@ export class WriteTrackingTicketRepository extends MongoTicketRepository {
 
   override async insert(ticket: Ticket): Promise<void> {
     await super.insert(ticket);
-    const state = current.getStore();
-    if (state) state.saved = true;
+    markSaved(ticket);
   }
 
   override async replace(ticket: Ticket, expectedVersion: number): Promise<boolean> {
     const replaced = await super.replace(ticket, expectedVersion);
-    const state = current.getStore();
-    if (state && replaced) state.saved = true;
+    if (replaced) markSaved(ticket);
     return replaced;
   }
 }

@@ -57,7 +57,7 @@ describe('instrumentRouter with measuredCommand', () => {
       // What the router does: run the spec, turn a coded error into a private text.
       handle: async (i: InboundCommand) => {
         try {
-          return await specs[i.text as keyof typeof specs].run({} as never, {});
+          return await specs[i.text as keyof typeof specs].run({ source: { platform: i.actor.platform, via: i.via, deliveryId: i.deliveryId } } as never, {});
         } catch {
           return [{ text: 'Only an admin can do that.', private: true }];
         }
