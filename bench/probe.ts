@@ -3,7 +3,7 @@
 // record). Starts the embedded server, the fake Slack API and Duban exactly as
 // that suite does, warms up, then runs an open loop at each rate, a closed loop
 // at 50 in flight, and prints latencies, CPU and RSS.
-//   npx tsx bench/probe.ts [--rates 100,1000] [--seconds 5] [--closed 5] [--profile dir] [--baseline]
+//   npx tsx bench/probe.ts [--rates 100,1000] [--seconds 5] [--closed 5] [--profile dir] [--baseline] [--tsx]
 // --profile writes --cpu-prof profiles of Duban and the server into `dir`
 // (summarise with bench/profile-summary.ts).
 import { mkdirSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { percentile, round } from './lib/measure.js';
 import { rssMb, startChild, type Child } from './lib/proc.js';
 import { writeBenchOrg } from './lib/bench-org.js';
 import { MongoClient } from 'mongodb';
+import { BARE_BOLT, DUBAN_MAIN, buildForBench } from './lib/build.js';
 
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const arg = (name: string, dflt?: string) => {
@@ -27,6 +28,8 @@ const seconds = Number(arg('seconds', '5'));
 const closedSeconds = Number(arg('closed', '5'));
 const profile = arg('profile');
 const baseline = process.argv.includes('--baseline');
+/** Runs the TypeScript sources through tsx instead of the compiled app (dist/, as the container and the benchmark run it). */
+const sources = process.argv.includes('--tsx');
 
 const stats = (r: Result) => {
   const s = [...r.latencies].sort((a, b) => a - b);
@@ -36,6 +39,7 @@ const stats = (r: Result) => {
 
 async function main(): Promise<void> {
   if (profile) mkdirSync(profile, { recursive: true });
+  if (!sources) console.log(`compiled in ${await buildForBench()} ms`);
   const server = await startServer({ profileDir: profile, label: 'server' });
   const children: Child[] = [];
   const org = writeBenchOrg({ departments: 40, perDepartment: 100, homes: true, name: 'probe' });
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
     children.push(await startChild({ command: process.execPath, args: ['--import', 'tsx', 'bench/lib/fake-slack.ts', '--port', String(slackPort)], env: process.env, cwd: REPO_ROOT, readyLine: /listening on/ }));
     const slackUrl = `http://127.0.0.1:${slackPort}`;
     const port = await freePort();
-    const nodeArgs = ['--import', 'tsx'];
+    const nodeArgs: string[] = [];
     if (profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(profile, 'duban'));
     const env: NodeJS.ProcessEnv = baseline
       ? { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_API_URL: slackUrl }
@@ -63,8 +67,8 @@ async function main(): Promise<void> {
         };
     const app = await startChild(
       baseline
-        ? { command: process.execPath, args: ['--import', 'tsx', 'bench/lib/bare-bolt.ts'], env, cwd: REPO_ROOT, readyLine: /listening on/ }
-        : { command: process.execPath, args: [...nodeArgs, 'src/main.ts'], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 5 },
+        ? { command: process.execPath, args: [BARE_BOLT], env, cwd: REPO_ROOT, readyLine: /listening on/ }
+        : { command: process.execPath, args: sources ? ['--import', 'tsx', ...nodeArgs, 'src/main.ts'] : [...nodeArgs, DUBAN_MAIN], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 5 },
     );
     children.push(app);
     console.log(`${baseline ? 'baseline' : 'Duban'} ready in ${Math.round(app.readyMs)} ms, RSS ${round(await rssMb(app.pid), 1)} MB`);

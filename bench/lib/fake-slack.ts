@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 
 const counts: Record<string, number> = {};
+/** People a DM was opened with: conversations.open more often than this is the app asking again for a channel it had. */
+const dmPeople = new Set<string>();
 let seq = 0;
 const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
 
@@ -41,9 +43,10 @@ const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/__stats') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify(counts));
+      return res.end(JSON.stringify({ ...counts, 'conversations.open people': dmPeople.size }));
     }
-    const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response_url' : path;
+    // The app is given the fake's root as its Web API URL, so methods arrive as `/chat.postMessage` (or `/api/…`).
+    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/(api\/)?/, '');
     counts[method] = (counts[method] ?? 0) + 1;
     const raw = Buffer.concat(chunks).toString('utf8');
     let body: Record<string, unknown> = {};
@@ -52,6 +55,7 @@ const server = http.createServer((req, res) => {
     } catch {
       body = {};
     }
+    if (method === 'conversations.open') dmPeople.add(String(body.users));
     const text = JSON.stringify(answer(method, body));
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);

@@ -1,5 +1,5 @@
 // Suite `scale-out`: throughput of signed `/ticket open` slash commands with
-// 1, 2 and 3 Duban processes (`node --import tsx src/main.ts`) behind a
+// 1, 2 and 3 Duban processes (compiled: `node dist/src/main.js`) behind a
 // round-robin spread, all on one embedded database process and one fake Slack
 // Web API process, and the ratios 2/1 and 3/1.
 //
@@ -30,6 +30,7 @@ import { machineBusyMs, processCpuMs } from '../lib/cpu.js';
 import { closedLoop, slashCommands, type CommandSource, type Result, type Target } from '../lib/load.js';
 import { metric, percentile, round, type Metric, type Suite, type SuiteContext } from '../lib/measure.js';
 import { startChild, type Child } from '../lib/proc.js';
+import { DUBAN_MAIN, buildForBench } from '../lib/build.js';
 
 const SUITE = 'scale-out';
 const SECRET = 'bench-scale-out-signing-secret-0123';
@@ -58,7 +59,7 @@ async function startDuban(ctx: SuiteContext, db: ServerProcess, slackUrl: string
     // 200 senders at full speed would meet the per-person limit; it is not what is measured here.
     RATE_LIMIT_PER_MINUTE: '0',
   };
-  const child = await startChild({ command: process.execPath, args: ['--import', 'tsx', 'src/main.ts'], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 20, timeoutMs: 120_000 });
+  const child = await startChild({ command: process.execPath, args: [DUBAN_MAIN], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 20, timeoutMs: 120_000 });
   ctx.log(`Duban ready on :${port} in ${Math.round(child.readyMs)} ms (pid ${child.pid})`);
   return Object.assign(child, { port });
 }
@@ -142,6 +143,7 @@ export const scaleOut: Suite = {
     // The full run measures 1, 2, 3, 3, 2, 1 processes and averages each count, so a drift in the
     // machine's load (it may be shared) weighs on every count alike; the quick run goes once.
     const order = ctx.quick ? [...PROCESS_COUNTS] : [...PROCESS_COUNTS, ...[...PROCESS_COUNTS].reverse()];
+    ctx.log(`compiled Duban in ${await buildForBench()} ms`);
     const org = writeBenchOrg({ departments: DEPARTMENTS, perDepartment: PER_DEPARTMENT, homes: false, name: SUITE });
     const db = await startServer({ profileDir: ctx.profileDir, label: 'scale-out-db' });
     const slackPort = await freePort();

@@ -3,11 +3,13 @@
 //
 // Processes: this one (the load generator), the embedded database server
 // (bench/lib/server.ts), a fake Slack Web API (bench/lib/fake-slack.ts), Duban
-// itself (`node --import tsx src/main.ts`, MONGODB_URI → that server,
-// SLACK_API_URL → the fake, ORG_FILE with Slack ids), and the baseline
-// (bench/lib/bare-bolt.ts: same Bolt, same signing secret, /ticket only acks).
+// itself (compiled, `node dist/src/main.js` as the container runs it — see
+// bench/lib/build.ts; MONGODB_URI → that server, SLACK_API_URL → the fake,
+// ORG_FILE with Slack ids), and the baseline (bench/lib/bare-bolt.ts, compiled
+// the same way: same Bolt, same signing secret, /ticket only acks).
 //
-//   start  `npm start` until /readyz answers 200
+//   start  `npm start` (tsx, the newcomer's command) and the compiled app
+//          until /readyz answers 200
 //   P1     ack latency, open loop at 100/s and 1,000/s, blocks alternating
 //          baseline / Duban; p50, p99, max and the Duban/baseline ratios
 //   P2     sustained commands/s at 50 in flight, blocks alternating
@@ -24,6 +26,7 @@ import { machineBusyMs, processCpuMs } from '../lib/cpu.js';
 import { SLACK_DEADLINE_MS, closedLoop, openLoop, slashCommands, type CommandSource, type Result, type Target } from '../lib/load.js';
 import { metric, percentile, round, type Metric, type Suite, type SuiteContext } from '../lib/measure.js';
 import { httpStatus, rssMb, startChild, type Child } from '../lib/proc.js';
+import { BARE_BOLT, DUBAN_MAIN, buildForBench } from '../lib/build.js';
 
 const SUITE = 'slack-ack';
 const SECRET = 'bench-signing-secret-0123456789abcdef';
@@ -119,12 +122,12 @@ async function startDuban(ctx: SuiteContext, server: ServerProcess, slackUrl: st
     SLACK_API_URL: slackUrl,
     LOG_LEVEL: 'warn',
   };
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs: string[] = [];
   if (o.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', o.profileDir);
   const child = await startChild(
     o.npm
       ? { command: 'npm', args: ['start', '--silent'], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 5, group: true }
-      : { command: process.execPath, args: [...nodeArgs, 'src/main.ts'], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 5 },
+      : { command: process.execPath, args: [...nodeArgs, DUBAN_MAIN], env, cwd: REPO_ROOT, readyUrl: `http://127.0.0.1:${port}/readyz`, pollMs: 5 },
   );
   ctx.log(`Duban${o.npm ? ' (npm start)' : ''} ready on :${port} in ${Math.round(child.readyMs)} ms (pid ${child.pid})`);
   return Object.assign(child, { port });
@@ -133,7 +136,7 @@ async function startDuban(ctx: SuiteContext, server: ServerProcess, slackUrl: st
 async function startBaseline(ctx: SuiteContext, slackUrl: string): Promise<Child & { port: number }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: slackUrl };
-  const child = await startChild({ command: process.execPath, args: ['--import', 'tsx', 'bench/lib/bare-bolt.ts'], env, cwd: REPO_ROOT, readyLine: /listening on/ });
+  const child = await startChild({ command: process.execPath, args: [BARE_BOLT], env, cwd: REPO_ROOT, readyLine: /listening on/ });
   ctx.log(`baseline (bare Bolt) ready on :${port} in ${Math.round(child.readyMs)} ms (pid ${child.pid})`);
   return Object.assign(child, { port });
 }
@@ -209,15 +212,24 @@ export const slackAck: Suite = {
       cleanup.push(() => rmSync(org.file, { force: true }));
       const source = slashCommands(org.slackIds, CHANNELS, slackUrl);
 
-      // Start-up: `npm start` (npm → tsx → node) until /readyz says 200, on a fresh database; then the same app is stopped.
+      const buildMs = await buildForBench();
+      ctx.log(`compiled Duban and the baseline in ${buildMs} ms`);
+      // Start-up on a fresh database until /readyz says 200, then stopped: `npm start` (npm → tsx → node, the
+      // newcomer's command) and the compiled app (what the container starts, and what every phase below runs).
       const starts: number[] = [];
+      const compiledStarts: number[] = [];
       for (let k = 0; k < (q ? 1 : 3); k++) {
         const started = await startDuban(ctx, server, slackUrl, org.file, `bench_ack_start_${k}`, { npm: true });
         starts.push(Math.round(started.readyMs));
         await started.stop();
+        const compiled = await startDuban(ctx, server, slackUrl, org.file, `bench_ack_cstart_${k}`);
+        compiledStarts.push(Math.round(compiled.readyMs));
+        await compiled.stop();
       }
-      const startToReadyMs = percentile([...starts].sort((a, b) => a - b), 50);
+      const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+      const startToReadyMs = median(starts);
       m('npm start → /readyz 200 (median)', startToReadyMs, 'ms', undefined, { runs: starts });
+      m('node dist/src/main.js → /readyz 200 (median)', median(compiledStarts), 'ms', undefined, { runs: compiledStarts });
       ctx.report?.('startToReadyMs', startToReadyMs);
 
       const profileDir = ctx.profileDir && path.join(ctx.profileDir, SUITE);

@@ -10,7 +10,7 @@ function record(id: string, title: string): CaseRecord {
     resolution: 'reset it',
     terms: { title: textTerms(title), body: textTerms('reset it') },
     type: 'incident',
-    tier: 'P3',
+    tier: 'standard',
     departmentId: 'support',
     confidential: false,
     resolvedAt: at,
@@ -19,7 +19,7 @@ function record(id: string, title: string): CaseRecord {
     marks: [],
     createdAt: at,
     updatedAt: at,
-  } as CaseRecord;
+  };
 }
 
 /** A library held in memory whose stamp reads wait until released, to see which searches share one. */
