@@ -11,6 +11,7 @@ import type { InboundCommand } from './core/inbound.js';
 import type { HttpServer } from './http/server.js';
 import type { OrgView, Person } from './org/org.types.js';
 import type { Ticket } from './tickets/ticket.types.js';
+import { EventLoopLoad } from './delivery/event-loop-load.js';
 import { NotificationDispatch, OutboxWorker, TicketCardSync, type DispatchQueue, type OutboxRenderer } from './delivery/index.js';
 import type { MongoOutboxStore } from './storage/outbox.repository.js';
 import type { PaceKeeper } from './delivery/pacer.js';
@@ -49,6 +50,7 @@ export interface Chat {
 
 export async function createChat(deps: ChatDeps): Promise<Chat> {
   const adapters = new Map<Platform, ChatAdapter>();
+  const load = new EventLoopLoad();
   const dispatch = new NotificationDispatch({ queue: deps.notifications, outbox: deps.outbox, org: deps.org, clock: deps.clock, adapters });
   const worker = new OutboxWorker({
     store: deps.outbox,
@@ -59,6 +61,7 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
     clock: deps.clock,
     logger: deps.logger,
     beforePass: () => dispatch.run(),
+    busy: () => load.busy(),
     // A ticket that changed while its card was on its way gets the newest card on the new copy too.
     onPosted: async (message) => {
       if (message.version === undefined || !message.subject?.startsWith('ticket:')) return;
@@ -123,10 +126,11 @@ function adapterContext(deps: ChatDeps, worker: OutboxWorker): AdapterContext {
         }
       }
       await deps.outbox.enqueue(
-        [{ key: outboxKey, platform: where.platform, op: 'send', to: where, ...(what.card?.subject ? { subject: what.card.subject } : {}), ...(locale ? { locale } : {}), content: { kind: 'reply', reply: what } }],
+        // An answer: the person who typed the command is waiting for it.
+        [{ key: outboxKey, platform: where.platform, op: 'send', to: where, urgent: true, ...(what.card?.subject ? { subject: what.card.subject } : {}), ...(locale ? { locale } : {}), content: { kind: 'reply', reply: what } }],
         deps.clock.now(),
       );
-      worker.kick();
+      worker.kick(true);
     },
     cardPosts: {
       record: (subject, message, locale) =>

@@ -31,6 +31,8 @@ export interface OutboxMessage {
   locale?: Locale;
   /** The subject's version when this was queued (ticket cards), to catch changes made while it was on its way. */
   version?: number;
+  /** Someone is waiting for it (a command's answer): claimed first, also while the process is busy. */
+  urgent?: boolean;
   status: OutboxStatus;
   attempts: number;
   dueAt: Date;
@@ -56,8 +58,8 @@ export interface CardPost {
 
 export interface OutboxStore {
   enqueue(messages: NewOutboxMessage[], now: Date): Promise<void>;
-  /** Claims up to `limit` due messages (pending, or sending with an expired lease) for `leaseMs`. */
-  claim(now: Date, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  /** Claims up to `limit` due messages (pending, or sending with an expired lease) for `leaseMs`; only urgent ones if asked. */
+  claim(now: Date, limit: number, leaseMs: number, only?: { urgent: true }): Promise<OutboxMessage[]>;
   markSent(id: string, now: Date, messageId?: string): Promise<void>;
   retryAt(id: string, dueAt: Date, error: string): Promise<void>;
   /**

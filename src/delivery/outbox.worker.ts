@@ -29,6 +29,11 @@ export interface OutboxWorkerOptions {
   maxAgeMs?: number;
   /** Longest pause between retries. */
   maxBackoffMs?: number;
+  /** While the process is busy (see `busy`): messages claimed per pass, and the least time between passes. */
+  busyBatchSize?: number;
+  busyPollMs?: number;
+  /** While busy, the least time between passes that claim answers people wait for. */
+  busyUrgentMs?: number;
 }
 
 export interface OutboxWorkerDeps {
@@ -44,6 +49,11 @@ export interface OutboxWorkerDeps {
   onPosted?: (message: OutboxMessage) => Promise<void>;
   /** Runs before each pass (turns new notifications into outbox messages). */
   beforePass?: () => Promise<unknown>;
+  /**
+   * Whether the process is too busy for full-speed sending. People waiting for an answer come
+   * first (Slack allows 3 s); meanwhile the outbox takes a few messages per pass, so it still moves.
+   */
+  busy?: () => boolean;
   /** Called after each message is settled (sent, retried or parked), for metrics and tests. */
   onSettled?: (message: OutboxMessage, outcome: 'sent' | 'retry' | 'parked', detail?: { retryAfterMs?: number }) => void;
 }
@@ -52,6 +62,14 @@ export class OutboxWorker {
   private readonly pacer: PaceKeeper;
   private readonly options: Required<OutboxWorkerOptions>;
   private timer?: NodeJS.Timeout;
+  /** When the pending timer fires (a kick may bring it forward, never push it back). */
+  private timerAt = 0;
+  /** When the last full pass began: while busy, full passes are at least `busyPollMs` apart. */
+  private backgroundAt = -Infinity;
+  /** An urgent message was enqueued since the last pass began. */
+  private urgentWaiting = false;
+  /** When the last pass began. */
+  private passAt = -Infinity;
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -77,7 +95,7 @@ export class OutboxWorker {
 
   constructor(private readonly deps: OutboxWorkerDeps, options: OutboxWorkerOptions = {}) {
     this.pacer = deps.pace ?? new LocalPaceKeeper();
-    this.options = { pollMs: 250, batchSize: 100, leaseMs: 60_000, maxAgeMs: 24 * 3600_000, maxBackoffMs: 10 * 60_000, ...options };
+    this.options = { pollMs: 250, batchSize: 100, leaseMs: 60_000, maxAgeMs: 24 * 3600_000, maxBackoffMs: 10 * 60_000, busyBatchSize: 10, busyPollMs: 500, busyUrgentMs: 50, ...options };
   }
 
   start(): void {
@@ -100,16 +118,36 @@ export class OutboxWorker {
     while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l) => l.done));
   }
 
-  /** Something was enqueued: drain soon rather than at the next poll. */
-  kick(): void {
+  /**
+   * Something was enqueued: drain soon rather than at the next poll. An answer someone is waiting
+   * for (`urgent`) is claimed at once even while the process is busy.
+   */
+  kick(urgent = false): void {
     if (this.stopped) return;
+    this.urgentWaiting ||= urgent;
     if (this.running) this.again = true;
-    else this.schedule(0);
+    else this.schedule(this.soonest());
+  }
+
+  /**
+   * How soon the next pass may start: at once when calm; while busy, answers waiting are claimed
+   * within `busyUrgentMs` of the last pass (one pass for the answers of many commands), the rest
+   * once `busyPollMs` has passed since the last full pass.
+   */
+  private soonest(): number {
+    if (!this.deps.busy?.()) return 0;
+    const now = performance.now();
+    if (this.urgentWaiting) return Math.max(0, this.passAt + this.options.busyUrgentMs - now);
+    return Math.max(0, this.backgroundAt + this.options.busyPollMs - now);
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
+    const at = performance.now() + ms;
+    // A pass already due sooner stays as it is: frequent kicks must not keep pushing it back.
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.pass()
@@ -119,7 +157,7 @@ export class OutboxWorker {
           this.running = undefined;
           const again = this.again;
           this.again = false;
-          this.schedule(again ? 0 : this.options.pollMs);
+          this.schedule(again ? this.soonest() : this.options.pollMs);
         });
     }, ms);
     this.timer.unref?.();
@@ -132,33 +170,50 @@ export class OutboxWorker {
     return total;
   }
 
-  /** Claims what is due and starts sending it: destinations in parallel, each in order in its lane. */
+  /**
+   * Claims what is due and starts sending it: destinations in parallel, each in order in its lane.
+   * While the process is busy, answers people wait for are claimed every pass and the rest a few
+   * at a time, every `busyPollMs`.
+   */
   private async pass(): Promise<number> {
     let total = 0;
     for (const id of this.stranded) {
       await this.deps.store.retryAt(id, this.deps.clock.now(), 'the database was unavailable while it was being sent');
       this.stranded.delete(id);
     }
+    this.urgentWaiting = false;
+    this.passAt = performance.now();
+    const busy = this.deps.busy?.() ?? false;
+    if (busy) total += await this.claimAndQueue(this.options.batchSize, { urgent: true });
+    if (busy && performance.now() - this.backgroundAt < this.options.busyPollMs) return total;
+    this.backgroundAt = performance.now();
     await this.deps.beforePass?.();
     for (;;) {
-      const claimed = await this.deps.store.claim(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
-      if (!claimed.length) return total;
-      total += claimed.length;
-      const byDestination = new Map<string, OutboxMessage[]>();
-      for (const message of claimed) {
-        // A direct message joins the lane of the conversation it lands in, with the answers and card
-        // updates already going there: one lane per conversation, so nothing is in flight to it
-        // when a 429 comes back. (Unresolved here, it is resolved — and its failure classified — when sent.)
-        if (!message.to && message.dmUserId) message.to = await this.resolveDirect(message);
-        const key = destinationKey(message);
-        byDestination.set(key, [...(byDestination.get(key) ?? []), message]);
-      }
-      const putBack: Array<{ ids: string[]; dueAt: Date }> = [];
-      for (const [key, messages] of byDestination) putBack.push(...this.toLane(key, messages));
-      // One write for everything held back, however many destinations are behind.
-      if (putBack.length) await this.deps.store.putBack(putBack, 'waiting for earlier messages to the same place');
-      if (claimed.length < this.options.batchSize || this.stopped) return total;
+      const batch = busy ? this.options.busyBatchSize : this.options.batchSize;
+      const claimed = await this.claimAndQueue(batch);
+      total += claimed;
+      if (claimed < batch || this.stopped || busy) return total;
     }
+  }
+
+  /** Claims up to `limit` due messages into their lanes; returns how many it claimed. */
+  private async claimAndQueue(limit: number, only?: { urgent: true }): Promise<number> {
+    const claimed = await this.deps.store.claim(this.deps.clock.now(), limit, this.options.leaseMs, only);
+    if (!claimed.length) return 0;
+    const byDestination = new Map<string, OutboxMessage[]>();
+    for (const message of claimed) {
+      // A direct message joins the lane of the conversation it lands in, with the answers and card
+      // updates already going there: one lane per conversation, so nothing is in flight to it
+      // when a 429 comes back. (Unresolved here, it is resolved — and its failure classified — when sent.)
+      if (!message.to && message.dmUserId) message.to = await this.resolveDirect(message);
+      const key = destinationKey(message);
+      byDestination.set(key, [...(byDestination.get(key) ?? []), message]);
+    }
+    const putBack: Array<{ ids: string[]; dueAt: Date }> = [];
+    for (const [key, messages] of byDestination) putBack.push(...this.toLane(key, messages));
+    // One write for everything held back, however many destinations are behind.
+    if (putBack.length) await this.deps.store.putBack(putBack, 'waiting for earlier messages to the same place');
+    return claimed.length;
   }
 
   /**

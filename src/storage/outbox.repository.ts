@@ -18,6 +18,7 @@ const schema = new Schema<OutboxDocument>(
     subject: String,
     locale: String,
     version: Number,
+    urgent: Boolean,
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
     dueAt: { type: Date, required: true },
@@ -31,6 +32,8 @@ const schema = new Schema<OutboxDocument>(
 );
 schema.index({ key: 1 }, { unique: true });
 schema.index({ status: 1, dueAt: 1 });
+// Answers people wait for, found without walking a backlog of the rest.
+schema.index({ urgent: 1, status: 1, dueAt: 1 }, { partialFilterExpression: { urgent: true } });
 schema.index({ postId: 1, status: 1 }, { partialFilterExpression: { postId: { $type: 'string' } } });
 // Sent messages are kept a week for the record, then dropped; parked ones stay until an admin acts.
 schema.index({ sentAt: 1 }, { expireAfterSeconds: 7 * 24 * 3600 });
@@ -69,13 +72,14 @@ export class MongoOutboxStore implements OutboxStore {
    * claimable (each document's update is atomic, so two workers never both claim one), and a read
    * of the ones this call's claim token landed on.
    */
-  async claim(now: Date, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+  async claim(now: Date, limit: number, leaseMs: number, only?: { urgent: true }): Promise<OutboxMessage[]> {
     const claimed: OutboxMessage[] = [];
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const coll = this.model.collection;
+    const urgent = only?.urgent ? { urgent: true } : {};
     for (const filter of [
-      { status: 'pending', dueAt: { $lte: now } },
-      { status: 'sending', leaseUntil: { $lt: now } },
+      { ...urgent, status: 'pending', dueAt: { $lte: now } },
+      { ...urgent, status: 'sending', leaseUntil: { $lt: now } },
     ]) {
       while (claimed.length < limit) {
         const candidates = await coll.find(filter as never, { projection: { _id: 1 }, sort: { dueAt: 1 }, limit: limit - claimed.length }).toArray();

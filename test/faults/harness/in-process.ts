@@ -48,7 +48,11 @@ export async function storedCounts(db: Db): Promise<Record<string, number>> {
 export async function quiet(db: Db, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const busy = (await db.collection('outbox').countDocuments({ status: { $in: ['pending', 'sending'] } })) + (await db.collection('deliveries').countDocuments({ status: 'running' }));
+    // Notifications not yet turned into outbox messages count too: the next outbox pass sends them.
+    const busy =
+      (await db.collection('outbox').countDocuments({ status: { $in: ['pending', 'sending'] } })) +
+      (await db.collection('notifications').countDocuments({ dispatched: false })) +
+      (await db.collection('deliveries').countDocuments({ status: 'running' }));
     if (!busy) return;
     if (Date.now() > deadline) throw new Error(`still busy after ${timeoutMs} ms: ${busy} messages or commands`);
     await new Promise((r) => setTimeout(r, 100));
