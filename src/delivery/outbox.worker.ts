@@ -10,6 +10,7 @@ import type { Reply } from '../core/card.js';
 import type { ConversationRef, Platform } from '../core/platform.js';
 import type { CardPostStore, OutboxContent, OutboxMessage, OutboxStore } from './outbox.types.js';
 import { LocalPaceKeeper, type PaceKeeper } from './pacer.js';
+import { holdAhead, newHeldBack, planReturn, type HeldBack } from './outbox-held-back.js';
 
 export interface OutboxRenderer {
   /** The reply to send now; undefined when there is nothing left to say (the subject is gone). */
@@ -91,7 +92,7 @@ export class OutboxWorker {
    * moments (until they come back), the moment the next one put back could be sent, and the latest
    * due moment given.
    */
-  private readonly waiting = new Map<string, { ids: Map<string, number>; nextSlot: number; lastDueAt: number }>();
+  private readonly waiting = new Map<string, HeldBack>();
 
   constructor(private readonly deps: OutboxWorkerDeps, options: OutboxWorkerOptions = {}) {
     this.pacer = deps.pace ?? new LocalPaceKeeper();
@@ -248,46 +249,18 @@ export class OutboxWorker {
     const admitted = back.slice(0, Math.max(0, 2 * capacity - lane.queue.length));
     lane.queue.push(...admitted);
     const putBack: Array<{ ids: string[]; dueAt: Date }> = [];
-    if (waiting && admitted.length < back.length) putBack.push(this.holdAhead(waiting, back.slice(admitted.length), lane.queue.length - capacity, perSecond, now));
+    if (waiting && admitted.length < back.length) putBack.push(holdAhead(waiting, back.slice(admitted.length), lane.queue.length - capacity, perSecond, now));
     const room = waiting?.ids.size ? 0 : Math.max(0, capacity - lane.queue.length);
     lane.queue.push(...fresh.slice(0, room));
     const later = fresh.slice(room);
-    if (later.length) putBack.push(...this.planReturn(destination, later, lane.queue.length, perSecond, capacity, now));
+    if (later.length) {
+      const held = this.waiting.get(destination) ?? newHeldBack();
+      this.waiting.set(destination, held);
+      putBack.push(...planReturn(held, later, lane.queue.length, perSecond, capacity, now));
+    }
     if (waiting && !waiting.ids.size) this.waiting.delete(destination);
     this.startLane(destination, lane);
     return putBack;
-  }
-
-  /**
-   * Due moments for messages put back behind a lane holding `queued`: in chunks of half the lane,
-   * each due when the lane still has the other half to send, and each after the one before.
-   * No pace slot is taken for them, so the destination's pace stays true when they come back.
-   */
-  private planReturn(destination: string, later: OutboxMessage[], queued: number, perSecond: number, capacity: number, now: number): Array<{ ids: string[]; dueAt: Date }> {
-    const interval = 1000 / perSecond;
-    const waiting = this.waiting.get(destination) ?? { ids: new Map<string, number>(), nextSlot: 0, lastDueAt: 0 };
-    this.waiting.set(destination, waiting);
-    const chunk = Math.max(1, Math.floor(capacity / 2));
-    // When the first of them could be sent: after the lane's queue, and after those put back before.
-    const first = Math.max(waiting.nextSlot, now + queued * interval);
-    const out: Array<{ ids: string[]; dueAt: Date }> = [];
-    for (let i = 0; i < later.length; i += chunk) {
-      const ids = later.slice(i, i + chunk).map((m) => m.id);
-      const dueAt = Math.max(now + 1, waiting.lastDueAt + 1, Math.round(first + (i - (capacity - chunk)) * interval));
-      for (const id of ids) waiting.ids.set(id, dueAt);
-      waiting.lastDueAt = dueAt;
-      out.push({ ids, dueAt: new Date(dueAt) });
-    }
-    waiting.nextSlot = first + later.length * interval;
-    return out;
-  }
-
-  /** Puts back messages that came back to a lane fallen behind, due before any still waiting. */
-  private holdAhead(waiting: { ids: Map<string, number> }, held: OutboxMessage[], excess: number, perSecond: number, now: number): { ids: string[]; dueAt: Date } {
-    const nextWaiting = waiting.ids.values().next().value ?? Infinity;
-    const dueAt = Math.max(now + 1, Math.min(now + (excess * 1000) / perSecond, nextWaiting - 1));
-    waiting.ids = new Map([...held.map((m) => [m.id, dueAt] as const), ...waiting.ids]);
-    return { ids: held.map((m) => m.id), dueAt: new Date(dueAt) };
   }
 
   private startLane(destination: string, lane: { queue: OutboxMessage[]; done: Promise<void>; perSecond: number }): void {
