@@ -113,7 +113,8 @@ function adapterContext(deps: ChatDeps, worker: OutboxWorker): AdapterContext {
       let outboxKey = `publish:${key}`;
       let where = to;
       let what = reply;
-      if (subject?.startsWith('ticket:')) {
+      // A ticket just created (version 1) has no card posted anywhere yet, except the one its home channel is getting.
+      if (subject?.startsWith('ticket:') && !(reply.card?.subjectVersion === 1 && !isHome(to))) {
         const here = (await deps.posts.forSubject(subject)).find((p) => p.platform === to.platform && p.conversation.conversationId === to.conversationId && !p.conversation.threadId);
         if (here) {
           // The conversation already shows this ticket's live card (it is updated by the change

@@ -48,7 +48,7 @@ export function ticketCard(ticket: Ticket, org: OrgView, locale: Locale, clocks:
   const t = (code: string, params = {}) => translate(locale, code, params);
   const major = ticket.type === 'incident' && (ticket.incidentLevel ?? 4) <= 2 && ticket.state !== 'closed';
   const overdue = clocks.some((c) => c.status === 'overdue');
-  const b = card(`${ticket.id} · ${ticket.title}`, major || overdue ? 'danger' : TONES[ticket.state]).subject(`ticket:${ticket.id}`);
+  const b = card(`${ticket.id} · ${ticket.title}`, major || overdue ? 'danger' : TONES[ticket.state]).subject(`ticket:${ticket.id}`, ticket.version);
   if (ticket.description) b.body(ticket.description);
   b.field(t('label.state'), t(`state.${ticket.state}`))
     .field(t('label.owner'), ticket.ownerId ? personName(org, ticket.ownerId) : t('label.unclaimed'))

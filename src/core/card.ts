@@ -55,6 +55,8 @@ export interface Card {
   elements: CardElement[];
   /** Stable key of the thing the card shows (`ticket:T-12`), so adapters can update copies in place. */
   subject?: string;
+  /** The version of the subject shown (1: just created, so no copy of it can be posted anywhere yet). */
+  subjectVersion?: number;
 }
 
 export interface Reply {
@@ -82,8 +84,9 @@ export class CardBuilder {
     this.card.context = text;
     return this;
   }
-  subject(key: string): this {
+  subject(key: string, version?: number): this {
     this.card.subject = key;
+    if (version !== undefined) this.card.subjectVersion = version;
     return this;
   }
   button(actionId: string, label: string, values: Record<string, string>, options: { style?: 'primary' | 'danger'; confirm?: string } = {}): this {

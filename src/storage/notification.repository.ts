@@ -1,5 +1,6 @@
 // Stored notifications: each person's inbox (shown in the console) and the
 // source of their chat pings (dispatched into the outbox, see src/delivery).
+import { insertNew } from './insert-new.js';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { DispatchQueue } from '../delivery/notification-dispatch.js';
 import type { Notification, NotificationStore } from '../notifications/notification.types.js';
@@ -53,16 +54,9 @@ export class MongoNotificationStore implements NotificationStore, DispatchQueue 
   }
 
   async add(notifications: Omit<Notification, 'id'>[]): Promise<void> {
-    try {
-      await this.model.collection.insertMany(notifications.map((n) => ({ ...n, dispatched: false })) as never[], { ordered: false });
-      this.onAdded?.();
-    } catch (err) {
-      // Duplicates of already-stored notices are expected (a job or delivery run twice); anything else is not.
-      const errors = (err as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-      if (!list.length || list.some((e) => e.code !== 11000)) throw err;
-      this.onAdded?.();
-    }
+    // Duplicates of already-stored notices are expected (a job or delivery run twice): skipped.
+    await insertNew(this.model.collection as never, notifications.map((n) => ({ ...n, dispatched: false })));
+    this.onAdded?.();
   }
 
   async get(id: string): Promise<Notification | undefined> {

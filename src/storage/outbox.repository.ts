@@ -2,6 +2,7 @@
 // with an atomic update and a lease, so a crashed sender's messages are taken
 // over and nothing is sent by two workers at once.
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { insertNew } from './insert-new.js';
 import type { NewOutboxMessage, OutboxMessage, OutboxStatus, OutboxStore } from '../delivery/outbox.types.js';
 
 type OutboxDocument = Omit<OutboxMessage, 'id'> & { _id: Types.ObjectId };
@@ -54,16 +55,8 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   async enqueue(messages: NewOutboxMessage[], now: Date): Promise<void> {
-    if (!messages.length) return;
-    const docs = messages.map((m) => ({ ...m, status: 'pending', attempts: 0, dueAt: m.dueAt ?? now, createdAt: now }));
-    try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-    } catch (err) {
-      // A key already stored is the same message enqueued again (a rerun): expected, skipped.
-      const errors = (err as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-      if (!list.length || list.some((e) => e.code !== 11000)) throw err;
-    }
+    // A key already stored is the same message enqueued again (a rerun): skipped.
+    await insertNew(this.model.collection as never, messages.map((m) => ({ ...m, status: 'pending', attempts: 0, dueAt: m.dueAt ?? now, createdAt: now })));
   }
 
   /**

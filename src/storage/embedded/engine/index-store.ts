@@ -1,7 +1,7 @@
 // One index of a collection: a sorted list of (key, record id) entries for
 // lookups and ordered scans, plus a hash map of keys when the index is unique.
 import { SortedList } from './sorted-list.js';
-import { compareBound, getPath, hashKey, isPlainObject } from './values.js';
+import { compareBound, compareValues, getPath, hashKey, isPlainObject } from './values.js';
 import { ErrorCodes, fail } from './errors.js';
 import { compileFilter, type Matcher } from './matcher.js';
 
@@ -57,9 +57,15 @@ export class Index {
     return !this.spec.sparse && !this.partial;
   }
 
+  /** Orders stored entries (inserts and removals): their keys are plain values, never probe sentinels or edges. */
   compareEntries(a: IndexEntry, b: IndexEntry): number {
-    const c = this.compareKeys(a.key, b.key);
-    return c !== 0 ? c : a.rid - b.rid;
+    const x = a.key;
+    const y = b.key;
+    for (let i = 0; i < this.directions.length; i++) {
+      const c = compareValues(x[i], y[i]);
+      if (c !== 0) return c * this.directions[i];
+    }
+    return a.rid - b.rid;
   }
 
   /** Compares an entry's key with a probe key that may hold LOW/HIGH sentinels. */
