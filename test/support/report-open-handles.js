@@ -1,6 +1,9 @@
 // Runs once after all suites, in Jest's own process (on a 2-core machine Jest runs the
 // suites there too). Names what the suites left open — servers, sockets, timers — so a
 // leak is seen and fixed in the suite that made it, instead of Jest just never exiting.
+// Known and not ours: every Agenda job run leaves its "is the job still alive" check
+// sleeping on a ref'd timer for half the lock lifetime (5 min) after the job ended
+// (agenda JobProcessor checkIfJobIsStillAlive); the app itself exits explicitly on stop.
 import console from 'node:console';
 import process from 'node:process';
 import { setTimeout as wait } from 'node:timers/promises';
