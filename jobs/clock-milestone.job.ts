@@ -19,6 +19,9 @@ export function defineClockMilestoneJob(agenda: Agenda, deps: { clocks: ClockSer
       deps.logger.debug({ ticketId, clock, seq, result }, 'clock milestone');
     },
     // A milestone takes milliseconds; a short lock lifetime also keeps Agenda's liveness timer short on shutdown.
-    { concurrency: 20, lockLifetime: 10_000, removeOnComplete: true, priority: 'high' },
+    // Agenda otherwise locks every due job into memory at each scan: with thousands due at once (a
+    // burst of unclaimed tickets breaching together) they piled up in memory, waited there past their
+    // lock and were locked again. The rest stay in the database until these are done.
+    { concurrency: 20, lockLimit: 200, lockLifetime: 10_000, removeOnComplete: true, priority: 'high' },
   );
 }
