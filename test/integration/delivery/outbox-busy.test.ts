@@ -4,7 +4,7 @@
 // process calms down it drains at full speed.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import mongoose, { type Connection } from 'mongoose';
-import { startTestDatabase, type TestDatabase } from '../../support/mongo.js';
+import { startTestDatabase, waitFor, type TestDatabase } from '../../support/mongo.js';
 import { MongoOutboxStore } from '../../../src/storage/outbox.repository.js';
 import { MongoCardPostStore } from '../../../src/storage/chat-state.repository.js';
 import { OutboxWorker, type OutboxRenderer } from '../../../src/delivery/index.js';
@@ -34,14 +34,6 @@ function messages(n: number, from = 0): NewOutboxMessage[] {
   return Array.from({ length: n }, (_, i) => ({ key: `m-${from + i}`, platform: 'slack', op: 'send', to: { platform: 'slack', conversationId: `C${from + i}` }, content: { kind: 'reply', reply: { text: `m-${from + i}` } } }));
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('OutboxWorker while the process is busy', () => {
   it('claims a few per pass, keeps passes apart under constant kicks, then drains at full speed', async () => {
     await conn.dropDatabase();
@@ -65,7 +57,7 @@ describe('OutboxWorker while the process is busy', () => {
     const kicker = setInterval(() => worker.kick(), 5);
     worker.start();
     try {
-      await until(async () => (await store.counts()).sent === 12, 10_000);
+      await waitFor(async () => (await store.counts()).sent === 12, { intervalMs: 20, what: 'the messages sent' });
       const busyClaims = claims.slice();
       expect(busyClaims.every((c) => c.urgent || (c.limit === 3 && c.got <= 3))).toBe(true);
       // 12 messages, 3 a pass: at least 4 passes, each at least 200 ms after the one before (timers may fire a ms early).
@@ -77,7 +69,7 @@ describe('OutboxWorker while the process is busy', () => {
       await store.enqueue([{ ...messages(1, 50)[0], urgent: true }], new Date());
       const asked = performance.now();
       worker.kick(true);
-      await until(async () => (await store.counts()).sent === 13, 10_000);
+      await waitFor(async () => (await store.counts()).sent === 13, { intervalMs: 20, what: 'the messages sent' });
       const answer = claims.find((c) => c.got > 0)!;
       expect(answer.urgent).toBe(true);
       expect(answer.at - asked).toBeLessThan(150);
@@ -87,7 +79,7 @@ describe('OutboxWorker while the process is busy', () => {
       await store.enqueue(messages(30, 100), new Date());
       const kicked = performance.now();
       worker.kick();
-      await until(async () => (await store.counts()).sent === 43, 10_000);
+      await waitFor(async () => (await store.counts()).sent === 43, { intervalMs: 20, what: 'the messages sent' });
       const first = claims.find((c) => c.got > 0)!;
       expect(first).toMatchObject({ limit: 100, got: 30 });
       expect(first.at - kicked).toBeLessThan(200);
